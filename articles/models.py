@@ -1,0 +1,214 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from .slugs import pinyin_slug
+
+
+class RegionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(models.Model):
+    """A regional body: the city of Huzhou and the districts, counties and zones under it."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "地级市"
+        DISTRICT = "district", "市辖区"
+        COUNTY = "county", "县"
+        FUNCTIONAL_AREA = "functional_area", "功能区"
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("网址名", max_length=60, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("articles:district-detail", args=[self.slug])
+
+
+class ReporterQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Reporter(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    slug = models.SlugField("网址名", max_length=60, unique=True)
+
+    objects = ReporterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "记者"
+        verbose_name_plural = "记者"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("articles:reporter-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Reporter, pinyin_slug(self.name))
+        super().save(*args, **kwargs)
+
+
+def unique_slug(model, base):
+    """`base`, or `base-2`, `base-3`… whichever is free: two reporters may share a name."""
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class ArticleQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-published_on", "-id")
+
+    def for_listing(self):
+        """Everything a story card shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("reporter")),
+            "districts",
+            "tags",
+        )
+
+    def filter_by(self, *, reporter=None, district=None, tag=None):
+        """The listing filters, by slug; they combine."""
+        qs = self
+        if reporter:
+            qs = qs.filter(bylines__reporter__slug=reporter)
+        if district:
+            qs = qs.filter(districts__slug=district)
+        if tag:
+            qs = qs.filter(tags__slug=tag)
+        # A story matches once even if, say, a reporter holds two bylines on it.
+        return qs.distinct() if (reporter or district or tag) else qs
+
+    def generated(self):
+        return self.filter(is_generated=True)
+
+
+class Article(models.Model):
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    headline = models.TextField("主题")
+    subheadline = models.CharField("副题", max_length=200, blank=True)
+    dateline = models.CharField(
+        "电头", max_length=50, blank=True, help_text="如“本报讯”，显示在正文开头。"
+    )
+    body = models.TextField(
+        "正文", help_text="段落之间空一行；小标题以“### ”开头。不存 HTML。"
+    )
+    published_on = models.DateField("见报日期", db_index=True)
+    date_is_estimated = models.BooleanField(
+        "日期为推定", default=False, help_text="版面未印日期、由编辑根据内容推定时勾选。"
+    )
+    editorial_note = models.TextField("编辑说明", blank=True)
+    source_page = models.CharField(
+        "来源版面", max_length=100, blank=True, help_text="导入时的版面文件名。"
+    )
+    source_position = models.PositiveSmallIntegerField("版面位置", null=True, blank=True)
+    districts = models.ManyToManyField(
+        Region, verbose_name="地区", related_name="articles", blank=True
+    )
+    tags = TaggableManager("标签", blank=True)
+    is_generated = models.BooleanField(
+        "生成的测试稿件", default=False, db_index=True, editable=False
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_page", "source_position"],
+                condition=~Q(source_page=""),
+                name="unique_position_on_source_page",
+            )
+        ]
+        indexes = [models.Index(fields=["-published_on", "-id"], name="article_latest_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", args=[self.pk])
+
+    def body_blocks(self):
+        """The body as blocks for a template: {"kind": "subhead" | "paragraph", "text", "dateline"}.
+
+        The dateline (本报讯) is stored apart from the text and shown at the start of the first
+        paragraph, where it was printed.
+        """
+        blocks, dateline = [], self.dateline
+        for block in self.body.replace("\r\n", "\n").split("\n\n"):
+            block = block.strip()
+            if not block:
+                continue
+            if block.startswith("### "):
+                blocks.append({"kind": "subhead", "text": block[4:].strip(), "dateline": ""})
+            else:
+                blocks.append({"kind": "paragraph", "text": block, "dateline": dateline})
+                dateline = ""
+        return blocks
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        STAFF_REPORTER = "staff_reporter", "本报记者"
+        TRAINEE_REPORTER = "trainee_reporter", "见习记者"
+        CORRESPONDENT = "correspondent", "通讯员"
+        SPECIAL_CORRESPONDENT = "special_correspondent", "特约记者"
+        REPORTER = "reporter", "记者"
+        PHOTOGRAPHER = "photographer", "摄影"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="bylines"
+    )
+    reporter = models.ForeignKey(
+        Reporter, verbose_name="记者", on_delete=models.PROTECT, related_name="bylines"
+    )
+    role = models.CharField("身份", max_length=30, choices=Role.choices)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["article", "order", "id"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.reporter.name}"
