@@ -58,6 +58,7 @@ class ReporterQuerySet(models.QuerySet):
 class Reporter(models.Model):
     name = models.CharField("姓名", max_length=50)
     slug = models.SlugField("网址名", max_length=60, unique=True)
+    is_generated = models.BooleanField("生成的测试记者", default=False, editable=False)
 
     objects = ReporterQuerySet.as_manager()
 

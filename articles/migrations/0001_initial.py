@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='姓名')),
                 ('slug', models.SlugField(max_length=60, unique=True, verbose_name='网址名')),
+                ('is_generated', models.BooleanField(default=False, editable=False, verbose_name='生成的测试记者')),
             ],
             options={
                 'verbose_name': '记者',
