@@ -1,0 +1,118 @@
+import time
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from taggit.models import Tag, TaggedItem
+
+from articles.corpus import TOPIC_TAGS, CorpusGenerator
+from articles.models import Article, Byline, Region, Reporter
+from articles.search import index_articles
+
+SEED_PAGE = settings.BASE_DIR / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
+
+
+class Command(BaseCommand):
+    help = (
+        "Add synthetic stories built from the seed page's vocabulary, for pagination, query-count, "
+        "search and load tests. They are marked as generated; --clear removes them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=0, help="How many stories to add.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed: same seed, same corpus.")
+        parser.add_argument(
+            "--batch-size", type=int, default=2000, help="Stories per bulk insert."
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Remove every generated story (and generated reporters) before adding any.",
+        )
+
+    def handle(self, *args, articles, seed, batch_size, clear, **options):
+        if clear:
+            self.clear()
+        if articles <= 0:
+            return
+        regions = {r.name: r for r in Region.objects.all()}
+        generator = CorpusGenerator(
+            SEED_PAGE.read_text(encoding="utf-8"), region_names=list(regions), seed=seed
+        )
+        reporters = self.reporters(generator.reporter_names)
+        tags = self.tags()
+        started = time.monotonic()
+        done = 0
+        while done < articles:
+            size = min(batch_size, articles - done)
+            with transaction.atomic():
+                self.insert_batch(
+                    [generator.story() for _ in range(size)], reporters, regions, tags
+                )
+            done += size
+            rate = done / max(time.monotonic() - started, 1e-6)
+            self.stdout.write(f"\r{done:,}/{articles:,} stories ({rate:,.0f}/s)", ending="")
+            self.stdout.flush()
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"Added {articles:,} generated stories in {time.monotonic() - started:.1f}s.")
+        )
+
+    def clear(self):
+        generated = Article.objects.generated()
+        with transaction.atomic():
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id__in=generated.values("id"),
+            ).delete()
+            count = generated.count()
+            generated.delete()
+            Reporter.objects.filter(is_generated=True, bylines__isnull=True).delete()
+            Tag.objects.filter(name__in=TOPIC_TAGS, taggit_taggeditem_items__isnull=True).delete()
+        self.stdout.write(f"Removed {count:,} generated stories.")
+
+    def reporters(self, names):
+        """Name → Reporter; the seed's own reporters are reused, the invented ones created."""
+        existing = {r.name: r for r in Reporter.objects.filter(name__in=names)}
+        for name in names:
+            if name not in existing:
+                existing[name] = Reporter.objects.create(name=name, is_generated=True)
+        return existing
+
+    def tags(self):
+        tags = {t.name: t for t in Tag.objects.filter(name__in=TOPIC_TAGS)}
+        for name in TOPIC_TAGS:
+            if name not in tags:
+                tags[name] = Tag.objects.create(name=name)  # Tag.save() makes the slug
+        return tags
+
+    def insert_batch(self, stories, reporters, regions, tags):
+        articles = Article.objects.bulk_create(
+            Article(
+                headline=story.headline,
+                kicker=story.kicker,
+                body=story.body,
+                published_on=story.published_on,
+                is_generated=True,
+            )
+            for story in stories
+        )
+        Byline.objects.bulk_create(
+            Byline(article=article, reporter=reporters[name], role=role, order=order)
+            for article, story in zip(articles, stories, strict=True)
+            for order, (role, name) in enumerate(story.bylines, start=1)
+        )
+        Article.districts.through.objects.bulk_create(
+            Article.districts.through(article_id=article.id, region_id=regions[name].id)
+            for article, story in zip(articles, stories, strict=True)
+            for name in story.districts
+        )
+        content_type = ContentType.objects.get_for_model(Article)
+        TaggedItem.objects.bulk_create(
+            TaggedItem(content_type=content_type, object_id=article.id, tag=tags[name])
+            for article, story in zip(articles, stories, strict=True)
+            for name in story.tags
+        )
+        # bulk_create() sends no signals: index the batch here, in the same transaction.
+        index_articles([article.id for article in articles])
