@@ -1,0 +1,125 @@
+"""The site as it is deployed: settings from the environment, gunicorn, whitenoise, debug off."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import ROOT
+
+
+def manage(*args, env, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=check,
+    )
+
+
+def production_env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="huzhou_news.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-long-random-test-secret-key-for-the-deployment-test",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+    )
+    env.update(extra)
+    return env
+
+
+def test_the_site_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = manage("check", env=env, check=False)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_on_needs_no_secret_key(tmp_path):
+    env = production_env(tmp_path, DJANGO_DEBUG="1")
+    del env["DJANGO_SECRET_KEY"]
+    assert manage("check", env=env).returncode == 0
+
+
+def test_every_model_change_has_its_migration(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture
+def gunicorn_site(tmp_path):
+    """The seeded site under gunicorn with debug off, the way production runs it."""
+    env = production_env(tmp_path)
+    manage("migrate", "--noinput", env=env)
+    manage("load_seed", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "huzhou_news.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_seeded_site_serves_with_debug_off(gunicorn_site):
+    status, headers, body = fetch(f"{gunicorn_site}/")
+    page = body.decode()
+    assert status == 200
+    assert "发现问题排查见底 推动隐患整改见效" in page
+    assert "Content-Security-Policy" in headers
+
+    # Static files under hashed names, compressed, cacheable forever.
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    status, headers, _ = fetch(gunicorn_site + stylesheet, **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("Content-Encoding") == "gzip"
+    assert "immutable" in headers.get("Cache-Control", "")
+
+
+def test_unknown_pages_get_the_friendly_404_with_debug_off(gunicorn_site):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        fetch(f"{gunicorn_site}/articles/999999/")
+    assert error.value.code == 404
+    assert "没有找到这个页面" in error.value.read().decode()
