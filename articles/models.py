@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -9,6 +9,24 @@ from .slugs import pinyin_slug
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_story_counts(self):
+        """Each region with `story_count`: its own stories, and for 湖州市 its districts' too."""
+        counts = dict(
+            Article.districts.through.objects.values_list("region_id")
+            .annotate(n=Count("article_id", distinct=True))
+            .order_by()
+        )
+        regions = list(self)
+        for region in regions:
+            region.story_count = counts.get(region.id, 0)
+        for region in regions:
+            if region.parent_id is None:
+                # A story may name the city and one of its districts: count it once.
+                region.story_count = (
+                    Article.objects.filter(districts__in=region.family()).distinct().count()
+                )
+        return regions
 
 
 class Region(models.Model):
@@ -49,10 +67,17 @@ class Region(models.Model):
     def get_absolute_url(self):
         return reverse("articles:district-detail", args=[self.slug])
 
+    def family(self):
+        """This region and the regions under it: 湖州市's page lists its districts' stories."""
+        return [self, *self.children.all()]
+
 
 class ReporterQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_story_counts(self):
+        return self.annotate(story_count=Count("bylines__article", distinct=True))
 
 
 class Reporter(models.Model):
@@ -104,16 +129,39 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def filter_by(self, *, reporter=None, district=None, tag=None):
-        """The listing filters, by slug; they combine."""
+        """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag.
+
+        A region stands for itself and the regions under it. Subqueries rather than joins, so
+        that a story matches once however many of its bylines or districts match, without a
+        DISTINCT over the whole listing.
+        """
         qs = self
-        if reporter:
-            qs = qs.filter(bylines__reporter__slug=reporter)
-        if district:
-            qs = qs.filter(districts__slug=district)
-        if tag:
-            qs = qs.filter(tags__slug=tag)
-        # A story matches once even if, say, a reporter holds two bylines on it.
-        return qs.distinct() if (reporter or district or tag) else qs
+        if reporter is not None:
+            qs = qs.filter(pk__in=Byline.objects.filter(reporter=reporter).values("article_id"))
+        if district is not None:
+            through = Article.districts.through.objects
+            qs = qs.filter(
+                pk__in=through.filter(region__in=district.family()).values("article_id")
+            )
+        if tag is not None:
+            qs = qs.filter(pk__in=tag.taggit_taggeditem_items.filter(
+                content_type__app_label="articles", content_type__model="article"
+            ).values("object_id"))
+        return qs
+
+    def related_to(self, article, limit=5):
+        """Stories sharing the most tags and districts with `article`, newest first on ties."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        region_ids = [region.pk for region in article.districts.all()]
+        return (
+            self.exclude(pk=article.pk)
+            .filter(Q(tags__in=tag_ids) | Q(districts__in=region_ids))
+            .annotate(
+                shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+                + Count("districts", filter=Q(districts__in=region_ids), distinct=True)
+            )
+            .order_by("-shared", "-published_on", "-id")[:limit]
+        )
 
     def generated(self):
         return self.filter(is_generated=True)
@@ -168,6 +216,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", args=[self.pk])
+
+    def page_neighbours(self):
+        """The stories before and after this one on the same printed page (or None)."""
+        if not self.source_page:
+            return None, None
+        same_page = Article.objects.filter(source_page=self.source_page)
+        previous = (
+            same_page.filter(source_position__lt=self.source_position)
+            .order_by("-source_position").first()
+        )
+        following = (
+            same_page.filter(source_position__gt=self.source_position)
+            .order_by("source_position").first()
+        )
+        return previous, following
 
     def body_blocks(self):
         """The body as blocks for a template: {"kind": "subhead" | "paragraph", "text", "dateline"}.
