@@ -1,10 +1,12 @@
 """Synthetic stories for scale tests, built from the seed page's own vocabulary.
 
-A word-level Markov chain over the seed's sentences gives plausible Chinese sentences whose word
-frequencies follow the seed's own, Zipf-like curve: 湖州 stays common, 反邪教 stays rare. Names,
-districts and tags are drawn with Zipf weights too, so some reporters and tags are busy and most
-are not. Everything is drawn from one `random.Random(seed)`, so a seed always gives the same
-corpus. Pure: no database.
+A word-level Markov chain over the seed's sentences gives plausible Chinese sentences. On its own
+it would repeat one page's topics in every story (反邪教 four times a story), which makes search
+costs meaningless, so each story also gets topic words of its own: most of its nouns are swapped
+for words drawn, with Zipf weights, from a large vocabulary (pypinyin's phrase list, tagged with
+rjieba). Place and person names are kept, so 湖州 stays common while any one topic word is rare,
+as in a real archive. Names, districts and tags are drawn with Zipf weights too. Everything is
+drawn from one `random.Random(seed)`, so a seed always gives the same corpus. Pure: no database.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 import rjieba
+from pypinyin.phrases_dict import phrases_dict
 
 from .importer import parse_page
 
@@ -31,6 +34,11 @@ TOPIC_TAGS = [
     "防汛", "校园安全", "食品安全", "信访", "人才", "科技创新", "文化惠民", "伟大建党精神",
 ]
 
+# Parts of speech (jieba's tags) whose words a story may swap for topic words of its own:
+# nouns, other proper nouns, verbal nouns, idioms. Not place (ns) or person (nr) names.
+SWAPPABLE = {"n", "nz", "vn", "i", "l", "nt"}
+SWAP_PROBABILITY = 0.85
+
 ROLE_WEIGHTS = {
     "staff_reporter": 50,
     "trainee_reporter": 12,
@@ -43,6 +51,20 @@ ROLE_WEIGHTS = {
 
 def zipf_weights(n, exponent=1.1):
     return list(accumulate(1 / (rank**exponent) for rank in range(1, n + 1)))
+
+
+def topic_vocabulary():
+    """Two- to four-character nouns from pypinyin's phrase list, in a fixed Zipf rank order."""
+    words = sorted(
+        word
+        for word in phrases_dict
+        if 2 <= len(word) <= 4
+        and all("\u4e00" <= ch <= "\u9fff" for ch in word)
+        and len(tagged := rjieba.tag(word)) == 1
+        and tagged[0][1] in ("n", "nz", "vn")
+    )
+    random.Random(0).shuffle(words)
+    return words
 
 
 @dataclass
@@ -75,6 +97,8 @@ class CorpusGenerator:
         self.reporter_weights = zipf_weights(len(self.reporter_names), 0.9)
         self.tag_weights = zipf_weights(len(TOPIC_TAGS), 1.0)
         self.region_weights = list(accumulate([30] + [10] * (len(region_names) - 1)))
+        self.vocabulary = topic_vocabulary()
+        self.vocabulary_weights = zipf_weights(len(self.vocabulary), 1.0)
 
     @staticmethod
     def _build_chain(paragraphs):
@@ -112,18 +136,39 @@ class CorpusGenerator:
     def paragraph(self):
         return "".join(self.sentence() for _ in range(self.random.randint(1, 4)))
 
+    def give_topic(self, texts):
+        """The same texts with most nouns swapped, consistently, for this story's own words."""
+        swaps = {}
+
+        def swap(text):
+            out = []
+            for word, flag in rjieba.tag(text):
+                if flag in SWAPPABLE and len(word) >= 2:
+                    if word not in swaps:
+                        keep = self.random.random() >= SWAP_PROBABILITY
+                        swaps[word] = word if keep else self.random.choices(
+                            self.vocabulary, cum_weights=self.vocabulary_weights
+                        )[0]
+                    word = swaps[word]
+                out.append(word)
+            return "".join(out)
+
+        return [swap(text) for text in texts]
+
     def story(self):
         rnd = self.random
+        headline = self._headline(rnd.choice([1, 2, 2]))
         paragraphs = [self.paragraph() for _ in range(rnd.randint(2, 6))]
         if rnd.random() < 0.3 and len(paragraphs) > 3:
             paragraphs.insert(rnd.randint(1, len(paragraphs) - 1), "### " + self._headline(2))
+        headline, *paragraphs = self.give_topic([headline, *paragraphs])
         days = (self.end - self.start).days
         people = rnd.choices(self.reporter_names, cum_weights=self.reporter_weights, k=3)
         names = list(dict.fromkeys(people))[: rnd.choice([1, 1, 2, 3])]
         roles = rnd.choices(list(ROLE_WEIGHTS), weights=list(ROLE_WEIGHTS.values()), k=len(names))
         bylines = list(zip(roles, names, strict=True))
         return GeneratedStory(
-            headline=self._headline(rnd.choice([1, 2, 2])),
+            headline=headline,
             kicker=rnd.choice(self.kicker_phrases) if rnd.random() < 0.2 else "",
             body="\n\n".join(paragraphs),
             published_on=self.start + datetime.timedelta(days=rnd.randrange(days + 1)),

@@ -1,0 +1,238 @@
+"""Browsing like a reader: reporters, districts, tags, combined filters, date archives."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests.conftest import html, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def positions(response):
+    """The seed positions of the stories listed in <main>, in order."""
+    from articles.models import Article
+
+    page = html(response)
+    ids = [int(a["href"].rstrip("/").rsplit("/", 1)[1]) for a in page.select("main .card__headline a")]
+    by_id = dict(Article.objects.filter(pk__in=ids).values_list("pk", "source_position"))
+    return [by_id[i] for i in ids]
+
+
+def test_home_lists_the_latest_stories(client, seed):
+    assert sorted(positions(client.get("/"))) == [1, 2, 3, 4]
+
+
+def test_the_article_list_is_newest_first_and_paginated(client, seed):
+    from articles.models import Article
+
+    Article.objects.filter(source_position=3).update(published_on="2021-10-01")
+    assert positions(client.get("/articles/"))[0] == 3
+
+
+def test_reporters_with_their_story_counts(client, seed):
+    page = html(client.get("/reporters/"))
+    counts = {
+        text_of(li.select_one("a")): text_of(li.select_one(".count"))
+        for li in page.select("main li")
+    }
+    assert counts == {"徐冬梅": "1 篇", "曹凯琳": "3 篇", "高飞": "2 篇"}
+
+
+@pytest.mark.parametrize(
+    "slug, expected", [("xu-dongmei", [1]), ("cao-kailin", [1, 3, 4]), ("gao-fei", [1, 2])]
+)
+def test_a_reporters_page_lists_their_stories(client, seed, slug, expected):
+    assert sorted(positions(client.get(f"/reporters/{slug}/"))) == expected
+
+
+def test_a_reporters_page_shows_the_role_they_had_on_each_story(client, seed):
+    page = html(client.get("/reporters/cao-kailin/"))
+    bylines = [text_of(p) for p in page.select("main .card__bylines")]
+    assert "本报记者 徐冬梅 见习记者 曹凯琳 通讯员 高飞" in bylines
+    assert bylines.count("见习记者 曹凯琳") == 2
+
+
+def test_districts_with_counts_and_huzhou_including_its_districts(client, seed):
+    page = html(client.get("/districts/"))
+    counts = {
+        text_of(li.select_one("a")): text_of(li.select_one(".count")) for li in page.select("main li")
+    }
+    assert counts == {
+        "湖州市": "4 篇",
+        "吴兴区": "1 篇",
+        "南浔区": "1 篇",
+        "德清县": "1 篇",
+        "长兴县": "1 篇",
+        "安吉县": "1 篇",
+        "南太湖新区": "1 篇",
+    }
+
+
+@pytest.mark.parametrize("slug", ["wuxing", "nanxun", "deqing", "changxing", "anji", "nantaihu"])
+def test_each_of_the_six_districts_lists_report_one(client, seed, slug):
+    assert positions(client.get(f"/districts/{slug}/")) == [1]
+
+
+def test_huzhou_lists_its_own_and_its_districts_stories(client, seed):
+    assert sorted(positions(client.get("/districts/huzhou/"))) == [1, 2, 3, 4]
+
+
+def test_tags_with_counts_and_a_tag_page(client, seed):
+    page = html(client.get("/tags/"))
+    counts = {
+        text_of(a).rsplit(" ", 1)[0]: int(text_of(a.select_one(".count")))
+        for a in page.select("main li a")
+    }
+    assert counts["政法"] == 3 and counts["国庆"] == 1
+    assert len(counts) >= 6
+    assert sorted(positions(client.get("/tags/政法/"))) == [2, 3, 4]
+    assert positions(client.get("/tags/%E5%9B%BD%E5%BA%86/")) == [1]  # 国庆, percent-encoded
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("reporter=cao-kailin&district=nanxun", [1]),
+        ("reporter=cao-kailin&tag=政法", [3, 4]),
+        ("reporter=gao-fei&district=huzhou", [1, 2]),
+        ("reporter=gao-fei&tag=反邪教", []),
+        ("district=huzhou&tag=政法&reporter=cao-kailin", [3, 4]),
+        ("tag=国庆&district=anji", [1]),
+    ],
+)
+def test_filters_combine(client, seed, query, expected):
+    assert sorted(positions(client.get(f"/articles/?{query}"))) == expected
+
+
+def test_a_url_filter_combines_with_query_filters(client, seed):
+    assert positions(client.get("/reporters/cao-kailin/?district=nanxun")) == [1]
+
+
+def test_active_filters_are_shown_and_each_removes_with_one_click(client, seed):
+    page = html(client.get("/articles/?reporter=cao-kailin&tag=政法"))
+    chips = {text_of(a): a["href"] for a in page.select("nav.active-filters a")}
+    assert set(chips) == {"记者：曹凯琳 ×", "标签：政法 ×"}
+    assert chips["记者：曹凯琳 ×"] == "?tag=%E6%94%BF%E6%B3%95"
+    assert chips["标签：政法 ×"] == "?reporter=cao-kailin"
+
+
+def test_pagination_keeps_the_other_parameters(client, seed, settings):
+    from articles import views
+
+    original = views.ArticleListView.paginate_by
+    views.ArticleListView.paginate_by = 1
+    try:
+        page = html(client.get("/articles/?tag=政法&reporter=cao-kailin"))
+        next_link = page.select_one("nav.pagination a[rel=next]")["href"]
+        assert "tag=%E6%94%BF%E6%B3%95" in next_link and "reporter=cao-kailin" in next_link
+        assert "page=2" in next_link
+        assert len(positions(client.get("/articles/?tag=政法&reporter=cao-kailin" + "&page=2"))) == 1
+    finally:
+        views.ArticleListView.paginate_by = original
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reporters/nobody/",
+        "/districts/atlantis/",
+        "/tags/不存在的标签/",
+        "/articles/?reporter=nobody",
+        "/articles/?district=atlantis&reporter=cao-kailin",
+        "/articles/?page=99",
+        "/articles/?page=abc",
+        "/articles/?page=0",
+        "/articles/999999/",
+        "/archive/2019/",
+        "/archive/2021/13/",
+        "/archive/2021/08/",
+        "/archive/9999/",
+    ],
+)
+def test_what_does_not_exist_is_a_friendly_404(client, seed, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "没有找到这个页面" in response.content.decode()
+
+
+def test_date_archives(client, seed):
+    assert sorted(positions(client.get("/archive/2021/"))) == [1, 2, 3, 4]
+    assert sorted(positions(client.get("/archive/2021/09/"))) == [1, 2, 3, 4]
+    page = html(client.get("/archive/2021/09/"))
+    assert text_of(page.select_one("main h1")) == "2021年9月的稿件"
+
+
+def test_a_story_links_its_date_bylines_districts_and_tags(client, seed):
+    page = html(client.get(seed[1].get_absolute_url()))
+    story = page.select_one("main article")
+    assert story.select_one(".story__date a")["href"] == "/archive/2021/09/"
+    assert [a["href"] for a in story.select(".story__byline a")] == [
+        "/reporters/xu-dongmei/",
+        "/reporters/cao-kailin/",
+        "/reporters/gao-fei/",
+    ]
+    assert len(story.select(".story__districts a")) == 6
+    for link in story.select(".story__districts a, .story__tags a"):
+        assert client.get(link["href"]).status_code == 200
+
+
+def test_previous_and_next_on_the_same_page_of_the_paper(client, seed):
+    page = html(client.get(seed[2].get_absolute_url()))
+    nav = page.select_one("nav.story__nav")
+    assert nav.select_one("a[rel=prev]")["href"] == seed[1].get_absolute_url()
+    assert nav.select_one("a[rel=next]")["href"] == seed[3].get_absolute_url()
+    first = html(client.get(seed[1].get_absolute_url())).select_one("nav.story__nav")
+    assert first.select_one("a[rel=prev]") is None
+
+
+def test_related_stories_share_tags_or_districts(client, seed):
+    page = html(client.get(seed[3].get_absolute_url()))
+    related = [a["href"] for a in page.select("aside.related a")]
+    # Report 4 shares both 政法 and 湖州市 with report 3; report 2 too; report 1 shares nothing.
+    assert related[:2] and set(related) == {seed[2].get_absolute_url(), seed[4].get_absolute_url()}
+
+
+def test_main_holds_only_the_listed_stories(client, seed):
+    page = html(client.get("/articles/?reporter=cao-kailin"))
+    main = page.select_one("main")
+    assert len(main.select("article.card")) == 3
+    assert main.select("nav, aside, form") == []
+    assert page.select_one("aside.sidebar") is not None
+    assert page.select_one("main").find_parent("aside") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/articles/",
+        "/articles/?reporter=cao-kailin&district=huzhou&tag=政法",
+        "/reporters/cao-kailin/",
+        "/districts/huzhou/",
+        "/tags/政法/",
+        "/archive/2021/",
+        "/reporters/",
+        "/districts/",
+        "/tags/",
+    ],
+)
+def test_listings_run_a_fixed_number_of_queries(client, seed, url, django_assert_num_queries):
+    """The same number of queries for 4 stories and for 44: nothing is fetched per story."""
+
+    def count_queries():
+        cache.clear()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
+    many = count_queries()
+    assert few == many
+    with django_assert_num_queries(few):
+        cache.clear()
+        client.get(url)
