@@ -24,7 +24,8 @@ class RegionQuerySet(models.QuerySet):
             if region.parent_id is None:
                 # A story may name the city and one of its districts: count it once.
                 region.story_count = (
-                    Article.objects.filter(districts__in=region.family()).distinct().count()
+                    Article.districts.through.objects.filter(region__in=region.family())
+                    .values("article_id").distinct().count()
                 )
         return regions
 

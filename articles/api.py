@@ -1,0 +1,91 @@
+"""A small read-only JSON API: `/api/articles/` (the listing filters, `q`, `page`) and
+`/api/articles/<id>/`. Errors come back as JSON too."""
+
+from django.http import Http404, JsonResponse
+from django.views.generic import DetailView, ListView
+
+from .models import Article
+from .views import ArticleListView
+
+
+def byline_data(byline):
+    return {
+        "role": byline.get_role_display(),
+        "name": byline.reporter.name,
+        "url": byline.reporter.get_absolute_url(),
+    }
+
+
+def article_summary(request, article):
+    return {
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "kicker": article.kicker,
+        "headline": article.headline,
+        "subheadline": article.subheadline,
+        "published_on": article.published_on.isoformat(),
+        "date_is_estimated": article.date_is_estimated,
+        "bylines": [byline_data(b) for b in article.bylines.all()],
+        "districts": [{"name": r.name, "slug": r.slug} for r in article.districts.all()],
+        "tags": [{"name": t.name, "slug": t.slug} for t in article.tags.all()],
+    }
+
+
+def json_error(status, message):
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+class JSONErrorsMixin:
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return json_error(404, "没有找到。")
+
+    def invalid_query(self, error):
+        return json_error(400, str(error))
+
+
+class ArticleListAPIView(JSONErrorsMixin, ArticleListView):
+    def render_to_response(self, context, **response_kwargs):
+        page = context["page_obj"]
+        results = []
+        for article in context["object_list"]:
+            data = article_summary(self.request, article)
+            if self.query:
+                data["snippet_html"] = str(article.search_snippet)  # escaped, with <mark>
+            results.append(data)
+        return JsonResponse(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "num_pages": page.paginator.num_pages,
+                "next": self.page_url(page.next_page_number()) if page.has_next() else None,
+                "previous": (
+                    self.page_url(page.previous_page_number()) if page.has_previous() else None
+                ),
+                "results": results,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+    def page_url(self, number):
+        query = self.request.GET.copy()
+        query["page"] = number
+        return self.request.build_absolute_uri(f"?{query.urlencode()}")
+
+
+class ArticleDetailAPIView(JSONErrorsMixin, DetailView):
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+    def render_to_response(self, context, **response_kwargs):
+        article = self.object
+        data = article_summary(self.request, article)
+        data.update(
+            dateline=article.dateline,
+            body=article.body,
+            editorial_note=article.editorial_note,
+            source={"page": article.source_page, "position": article.source_position},
+        )
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,35 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Article, Region, Reporter
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "yearly"
+    limit = 10_000  # per sitemap file; /sitemap.xml is an index of them
+
+    def items(self):
+        return Article.objects.order_by("id").only("id", "updated_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class BrowsingSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return [
+            *[reverse(name) for name in ("articles:home", "articles:article-list",
+                                         "articles:reporter-list", "articles:district-list",
+                                         "articles:tag-list")],
+            *(r.get_absolute_url() for r in Reporter.objects.filter(bylines__isnull=False).distinct()),
+            *(r.get_absolute_url() for r in Region.objects.all()),
+            *(reverse("articles:tag-detail", args=[t.slug]) for t in Article.tags.most_common()),
+        ]
+
+    def location(self, url):
+        return url
+
+
+sitemaps = {"articles": ArticleSitemap, "browse": BrowsingSitemap}
