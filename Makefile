@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# axe-core, for the accessibility checks of the browser tests; skipped where there is no npm.
+NODE_STAMP := $(if $(shell command -v npm),node_modules/.installed)
 
 .PHONY: run test install lint format bench clean-db
 
@@ -13,6 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 install: $(STAMP)
 
@@ -24,7 +30,7 @@ run: $(STAMP)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
