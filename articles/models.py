@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from .slugs import pinyin_slug
@@ -214,6 +216,19 @@ class Article(models.Model):
 
     def __str__(self):
         return self.headline
+
+    def clean(self):
+        # Empty values are refused by the fields themselves; these are the cases they let pass.
+        errors = {}
+        if self.headline and not self.headline.strip():
+            errors["headline"] = "请填写主题（标题）：不能只有空格。"
+        if self.body and not self.body.strip():
+            errors["body"] = "正文不能为空：不能只有空格和空行。"
+        today = timezone.localdate()
+        if self.published_on and self.published_on > today:
+            errors["published_on"] = f"见报日期不能晚于今天（{today:%Y-%m-%d}）。"
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", args=[self.pk])
