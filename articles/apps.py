@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "新闻稿件"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

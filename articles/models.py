@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -169,6 +170,17 @@ class ArticleQuerySet(models.QuerySet):
     def generated(self):
         return self.filter(is_generated=True)
 
+    def search(self, query):
+        """Stories matching a reader's query, best first; see articles/search.py.
+
+        Several words must all appear; words in quotes form a phrase. Raises
+        search.InvalidQuery (a ValueError) for a query it refuses. Filter before searching:
+        only the newest matches are ranked, and filters applied first narrow those.
+        """
+        from . import search
+
+        return search.search(self, query)
+
 
 class Article(models.Model):
     kicker = models.CharField("引题", max_length=200, blank=True)
@@ -198,6 +210,10 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # Written by articles/search.py, never by forms. Used on PostgreSQL only (SQLite keeps its
+    # index in an FTS5 table); the GIN index is created by migration 0004 on PostgreSQL only,
+    # so it is not declared in Meta.indexes.
+    search_vector = SearchVectorField("检索向量", null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,24 +1,38 @@
 from django.urls import path
 
-from . import views
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
+
+from . import api, feeds, views
+from .sitemaps import sitemaps
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("reporters/", views.ReporterListView.as_view(), name="reporter-list"),
     path("reporters/<slug:slug>/", views.ReporterArticleListView.as_view(), name="reporter-detail"),
+    path("reporters/<slug:slug>/feed/", feeds.ReporterFeed(), name="reporter-feed"),
     path("districts/", views.DistrictListView.as_view(), name="district-list"),
     path("districts/<slug:slug>/", views.DistrictArticleListView.as_view(), name="district-detail"),
+    path("districts/<slug:slug>/feed/", feeds.DistrictFeed(), name="district-feed"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
     path(
         "archive/<int:year>/<int:month>/",
         views.ArticleMonthArchiveView.as_view(),
         name="archive-month",
     ),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/articles/", api.ArticleListAPIView.as_view(), name="api-article-list"),
+    path("api/articles/<int:pk>/", api.ArticleDetailAPIView.as_view(), name="api-article-detail"),
 ]

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
+from . import search
 from .models import Article, Region, Reporter
 
 
@@ -28,8 +30,9 @@ class SidebarMixin:
 
 
 class ArticleFilterMixin(SidebarMixin):
-    """Listing filters from the query string (`reporter`, `district`, `tag`, by slug), plus an
-    optional one fixed by the URL (`/reporters/<slug>/`). Unknown slugs are a 404."""
+    """Listing filters from the query string (`reporter`, `district`, `tag`, by slug; `q`, a
+    search), plus an optional one fixed by the URL (`/reporters/<slug>/`). Unknown slugs are a
+    404; a search the search module refuses is a 400."""
 
     url_filter = None  # "reporter", "district" or "tag" when the URL names one
     filter_models = {"reporter": Reporter, "district": Region, "tag": Tag}
@@ -44,8 +47,23 @@ class ArticleFilterMixin(SidebarMixin):
                     self._filters[name] = get_object_or_404(model, slug=slug)
         return self._filters
 
+    @property
+    def query(self):
+        return self.request.GET.get("q", "").strip()
+
     def filtered_articles(self):
-        return Article.objects.filter_by(**self.get_filters())
+        """The filtered stories: best match first when searching, else newest first."""
+        articles = Article.objects.filter_by(**self.get_filters())
+        return articles.search(self.query) if self.query else articles.latest_first()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except search.InvalidQuery as error:
+            return self.invalid_query(error)
+
+    def invalid_query(self, error):
+        return render(self.request, "400.html", {"message": str(error)}, status=400)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,6 +74,10 @@ class ArticleFilterMixin(SidebarMixin):
             for name, obj in filters.items()
             if name != self.url_filter
         ]
+        context["query"] = self.query
+        if self.query:
+            for article in context["object_list"]:
+                article.search_snippet = search.snippet(article.body, self.query)
         return context
 
 
@@ -73,7 +95,7 @@ class ArticleListView(ArticleFilterMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return self.filtered_articles().latest_first().for_listing()
+        return self.filtered_articles().for_listing()
 
 
 class ReporterArticleListView(ArticleListView):
@@ -136,7 +158,11 @@ class ArchiveMixin(SidebarMixin):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.latest_first().for_listing()
+        return Article.objects.latest_first()
+
+    def paginate_queryset(self, queryset, page_size):
+        # Prefetch for the page shown only: the views' next/previous-year lookups need none.
+        return super().paginate_queryset(queryset.for_listing(), page_size)
 
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
@@ -145,6 +171,16 @@ class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def healthz(request):
@@ -160,3 +196,67 @@ def page_not_found(request, exception):
 def server_error(request):
     return render(request, "500.html", status=500)
 
+
+
+class SearchView(ArticleFilterMixin, ListView):
+    """/search/?q=: ranked results with highlighted snippets. Parsing, querying and highlighting
+    are search.py's; this adds the count, the help for an empty query and the suggestions for
+    none found."""
+
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "articles/search.html"
+
+    @property
+    def parsed_query(self):
+        return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
+
+    def get_queryset(self):
+        if not self.parsed_query:
+            return Article.objects.none()
+        return self.filtered_articles().for_listing()
+
+    def invalid_query(self, error):
+        # The search page itself, so that the reader can correct the query in place.
+        self.object_list = Article.objects.none()
+        context = self.get_context_data(error=str(error))
+        context["query"] = search.clean_input(self.query[: search.MAX_QUERY_LENGTH])
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "error" in kwargs:
+            return context
+        parsed = self.parsed_query
+        context["query"] = parsed.text
+        context["searchable"] = bool(parsed)
+        if parsed:
+            count = context["paginator"].count
+            estimated = count >= search.CANDIDATES
+            if estimated:
+                articles = Article.objects.filter_by(**self.get_filters())
+                count = max(search.estimate_count(articles, parsed), count)
+            context["result_count"] = search.describe_count(count, estimated)
+            context["ranked_only"] = search.CANDIDATES if estimated else None
+            if not count:
+                context["suggestions"] = self.suggestions(parsed)
+        return context
+
+    def suggestions(self, parsed):
+        """Searches likelier to find something: each word alone, without quotes or filters."""
+        suggestions = []
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        terms = list(parsed.words) + ["".join(word for word, _ in p) for p in parsed.phrases]
+        if len(terms) > 1:
+            for term in terms:
+                params["q"] = term
+                suggestions.append((f"只搜“{term}”", f"?{params.urlencode()}"))
+        elif parsed.phrases:
+            params["q"] = " ".join(word for phrase in parsed.phrases for word, _ in phrase)
+            suggestions.append(("去掉引号，分词检索", f"?{params.urlencode()}"))
+        if self.get_filters():
+            params = QueryDict(mutable=True)
+            params["q"] = parsed.text
+            suggestions.append(("去掉筛选条件", f"?{params.urlencode()}"))
+        return suggestions

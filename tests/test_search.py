@@ -1,0 +1,283 @@
+"""Chinese full-text search (issue 4), on the four seed reports, on SQLite and PostgreSQL alike.
+
+Stories are named by their position on the seed page (1-4). Every query goes through the real
+database index, and the page tests through Django's test client.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from taggit.models import Tag
+
+from articles import search
+from articles.models import Article, Byline, Region, Reporter
+
+from .conftest import SEED_PAGE, html, text_of
+
+pytestmark = pytest.mark.django_db
+
+ALL = [1, 2, 3, 4]
+
+# (query, the stories it finds)
+QUERIES = [
+    # From the issue.
+    ("国庆", [1]),
+    ("夏文星", [1, 2]),
+    ("反邪教", [3]),
+    ("征文", [4]),
+    ("曹凯琳", [1, 3, 4]),  # a byline
+    ("湖州", ALL),
+    ("安保 维稳", [1]),  # several words: all of them
+    ("政法委", ALL),
+    ("不存在的词", []),
+    ("火星探测器", []),
+    # Names the segmenter was taught: people, reporters, regions.
+    ("王宝龙", [3]),
+    ("杨卫东", [1]),
+    ("石一婷", [1]),
+    ("高飞", [1, 2]),
+    ("徐冬梅", [1]),
+    ("南太湖新区", [1]),
+    ("南太湖", [1, 3]),  # also inside 平安南太湖
+    ("吴兴区", [1]),
+    # Tags, and words that are only parts of longer words.
+    ("执行难", [2]),
+    ("反诈", [3]),
+    ("党史学习教育", [4]),
+    ("数字化改革", [2]),
+    ("书记", [1, 2, 4]),
+    ("湖州 征文", [4]),
+    # Traditional characters and full-width letters.
+    ("國慶", [1]),
+    ("長興縣", [1]),
+    ("政法委 國慶", [1]),
+    ("科普ｅ站", [3]),
+    # Phrases: the words next to each other, in order, punctuation between them ignored.
+    ('"安保维稳"', [1]),
+    ('"维稳安保"', [1]),  # 平安维稳安保“大硬仗”
+    ('"南太湖新区作交流"', [1]),
+    ('"湖州 政法"', [3, 4]),
+    ("“平安南太湖”", [3]),
+    ('"政法委湖州"', []),
+    ('"国庆" 征文', []),
+    # Hostile input: searched as the words it holds, never as syntax.
+    ("\x00国庆\x00", [1]),
+    ("\ud800国庆", [1]),
+    ('" * ( ) NEAR OR AND - ^ :', []),
+    ("国庆 OR 征文", []),  # OR is a word, not an operator
+    ("国庆*", [1]),
+    ("-国庆", [1]),
+    ("title:国庆", []),
+    ("'; DROP TABLE articles_article; --", []),
+    ("<script>alert(1)</script>", []),
+    ('"国庆', [1]),  # an unclosed quote
+]
+
+
+def found(query):
+    return [article.source_position for article in Article.objects.search(query)]
+
+
+def card_positions(response, seed):
+    by_url = {article.get_absolute_url(): position for position, article in seed.items()}
+    main = html(response).select_one("main#main")
+    return [by_url[a["href"]] for a in main.select("article.card h2 a")]
+
+
+@pytest.mark.parametrize("query, expected", QUERIES)
+def test_search_finds_the_expected_stories(seed, query, expected):
+    assert sorted(found(query)) == expected
+
+
+@pytest.mark.parametrize("query, expected", QUERIES)
+def test_search_page_lists_the_expected_stories(client, seed, query, expected):
+    response = client.get("/search/", {"q": query.replace("\ud800", "")})
+    assert sorted(card_positions(response, seed)) == expected
+
+
+def test_headline_match_ranks_first(seed):
+    # 政法委 is in every story's body, but only in report 3's headline.
+    assert found("政法委")[0] == 3
+    assert set(found("政法")[:2]) == {3, 4}  # both have it in the headline
+    ranks = [a.search_rank for a in Article.objects.search("政法委")]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
+
+
+def test_search_page_is_ranked_and_counted(client, seed):
+    response = client.get("/search/", {"q": "政法委"})
+    assert card_positions(response, seed)[0] == 3
+    main = html(response).select_one("main#main")
+    assert "找到 4 篇" in text_of(main)
+    assert main.select("nav, aside, form") == []
+
+
+def test_search_chains_with_filters_and_listing(seed, django_assert_num_queries):
+    reporter = Reporter.objects.get(slug="cao-kailin")
+    tag = Tag.objects.get(name="政法")
+    results = Article.objects.filter_by(reporter=reporter, tag=tag).search("湖州").for_listing()
+    with django_assert_num_queries(4):  # stories, bylines, districts, tags
+        assert sorted(a.source_position for a in results) == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"q": "湖州", "reporter": "cao-kailin"}, [1, 3, 4]),
+        ({"q": "湖州", "reporter": "cao-kailin", "tag": "政法"}, [3, 4]),
+        ({"q": "夏文星", "reporter": "gao-fei"}, [1, 2]),
+        ({"q": "夏文星", "reporter": "xu-dongmei"}, [1]),
+        ({"q": "湖州", "district": "nanxun"}, [1]),
+        ({"q": "湖州", "district": "huzhou"}, ALL),  # the city and everything under it
+        ({"q": "反邪教", "district": "nanxun"}, []),
+    ],
+)
+def test_search_page_filters_combine(client, seed, params, expected):
+    response = client.get("/search/", params)
+    assert sorted(card_positions(response, seed)) == expected
+
+
+def test_active_filters_are_shown_and_kept_in_the_form(client, seed):
+    page = html(client.get("/search/", {"q": "湖州", "reporter": "cao-kailin"}))
+    nav = page.select_one("nav.active-filters")
+    assert "曹凯琳" in text_of(nav)
+    form = page.select_one("form.search-page-form")
+    assert form.select_one("input[name=q]")["value"] == "湖州"
+    assert form.select_one("label[for=search-q]")
+    assert form.select_one("input[type=hidden][name=reporter]")["value"] == "cao-kailin"
+
+
+def test_matches_are_highlighted_in_snippets(client, seed):
+    main = html(client.get("/search/", {"q": "國慶"})).select_one("main#main")
+    marks = [mark.get_text() for mark in main.select(".card__snippet mark")]
+    assert marks and set(marks) == {"国庆"}
+
+
+def test_html_in_the_query_comes_back_escaped(client, seed):
+    response = client.get("/search/", {"q": "<script>alert(1)</script> 国庆"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_highlight_escapes_text_before_marking():
+    marked = search.highlight("<b>湖州政法委</b>", "政法委")
+    assert marked == "&lt;b&gt;湖州<mark>政法委</mark>&lt;/b&gt;"
+    assert search.highlight("<i>國慶</i>", "国庆") == "&lt;i&gt;<mark>國慶</mark>&lt;/i&gt;"
+    assert search.highlight("a < b", "<mark>") == "a &lt; b"
+    assert search.highlight("国庆" * 3, "x" * 10_000) == "国庆" * 3  # refused query: no marks
+
+
+def test_snippet_is_cut_around_the_best_match(seed):
+    body = seed[3].body
+    excerpt = search.snippet(body, "王宝龙", length=60)
+    assert "<mark>王宝龙</mark>" in excerpt
+    assert excerpt.startswith("…")
+    assert len(excerpt.replace("<mark>", "").replace("</mark>", "")) <= 62
+    assert search.snippet("短文。", "国庆") == "短文。"
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "\x00", '"* ( ) : ^', "？！。"]
+)
+def test_empty_query_shows_help(client, seed, query):
+    response = client.get("/search/", {"q": query})
+    main = html(response).select_one("main#main")
+    assert "输入要找的字词" in text_of(main)
+    assert main.select("article.card") == []
+
+
+def test_no_results_says_so_and_suggests(client, seed):
+    main = html(client.get("/search/", {"q": "国庆 火星", "tag": "国庆"})).select_one("main#main")
+    assert "没有找到" in text_of(main)
+    links = {a.get_text(): a["href"] for a in main.select(".search-help a")}
+    assert "只搜“国庆”" in links and "去掉筛选条件" in links
+    assert main.select("article.card") == []
+
+
+def test_long_query_is_refused_with_400(client, seed):
+    response = client.get("/search/", {"q": "国庆" * 5_000})
+    assert response.status_code == 400
+    assert "太长" in response.content.decode()
+    with pytest.raises(search.InvalidQuery):
+        Article.objects.search("国庆" * 5_000)
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["q=%ED%A0%80", "q=%00%00", "q=%FF%FE", "q=" + "%22" * 150, "q=%E5%9B%BD%E5%BA%86&page=x"],
+)
+def test_hostile_query_strings_never_fail(client, seed, query_string):
+    response = client.get("/search/", QUERY_STRING=query_string)
+    assert response.status_code in (200, 400, 404)
+
+
+def test_unknown_filter_or_page_is_404(client, seed):
+    assert client.get("/search/", {"q": "湖州", "reporter": "nobody"}).status_code == 404
+    assert client.get("/search/", {"q": "湖州", "page": 99}).status_code == 404
+
+
+# --- The index stays current -----------------------------------------------------------------
+
+
+def test_edit_reindexes(seed):
+    article = seed[2]
+    article.headline = "数字赋能打破壁垒 湖州首创智慧执行平台"
+    article.save()
+    assert found("智慧执行") == [2]
+
+
+def test_byline_and_reporter_changes_reindex(seed):
+    reporter = Reporter.objects.create(name="林小溪")
+    Byline.objects.create(article=seed[4], reporter=reporter, role="staff_reporter", order=2)
+    assert found("林小溪") == [4]
+    reporter.name = "林晓曦"
+    reporter.save()
+    assert found("林晓曦") == [4]
+    assert found("林小溪") == []
+    seed[4].bylines.filter(reporter=reporter).delete()
+    assert found("林晓曦") == []
+
+
+def test_tag_and_district_changes_reindex(seed):
+    seed[2].tags.add("智慧法院")
+    assert found("智慧法院") == [2]
+    seed[2].tags.remove("智慧法院")
+    assert found("智慧法院") == []
+    seed[3].districts.add(Region.objects.get(slug="anji"))
+    assert sorted(found("安吉县")) == [1, 3]
+    Region.objects.get(slug="anji").articles.remove(seed[3])
+    assert found("安吉县") == [1]
+    tag = Tag.objects.get(name="反诈")
+    tag.name = "反电诈"
+    tag.save()
+    assert found("反电诈") == [3]
+
+
+def test_delete_removes_from_index(seed):
+    seed[4].delete()
+    assert found("征文") == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM articles_search")
+            assert cursor.fetchone()[0] == 3
+
+
+def test_imported_page_is_indexed(tmp_path):
+    page = Path(tmp_path) / "page.txt"
+    page.write_text(SEED_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    call_command("import_page", str(page), "--date", "2021-09-30", verbosity=0)
+    assert sorted(found("曹凯琳")) == [1, 3, 4]
+    assert found("反邪教") == [3]
+
+
+def test_rebuild_search_index(seed, capsys):
+    search.clear_index()
+    assert found("国庆") == []
+    call_command("rebuild_search_index", batch_size=3)
+    output = capsys.readouterr().out
+    assert "4/4" in output and "重建" in output
+    assert found("国庆") == [1]
+    assert sorted(found("曹凯琳")) == [1, 3, 4]
