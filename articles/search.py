@@ -101,13 +101,14 @@ def normalize(text):
 
 def tokenize(normalized, mode="search"):
     """(word, start, end) for each word of already normalised text; letters and digits only."""
-    seen = set()
-    for word, start, _ in _jieba.tokenize(normalized, mode=mode):
+    for word, start, end in _jieba.tokenize(normalized, mode=mode):
+        if word.isalnum():  # nearly every word: no need for the regular expression
+            if len(word) <= MAX_WORD_LENGTH:
+                yield word, start, end
+            continue
         for match in _WORD.finditer(word):
-            token = (match.group(), start + match.start(), start + match.end())
-            if len(token[0]) <= MAX_WORD_LENGTH and token not in seen:
-                seen.add(token)
-                yield token
+            if match.end() - match.start() <= MAX_WORD_LENGTH:
+                yield match.group(), start + match.start(), start + match.end()
 
 
 def _letter_offsets(text):
@@ -119,7 +120,7 @@ def _positioned_words(text, mode="search"):
     """(word, position), position counting letters and digits only; also the letter count."""
     normalized = normalize(text)
     offsets = _letter_offsets(normalized)
-    return [(w, offsets[start]) for w, start, _ in tokenize(normalized, mode)], offsets[-1]
+    return [(w, offsets[s]) for w, s, _ in tokenize(normalized, mode)], offsets[-1]
 
 
 # --- The dictionary of names ----------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -210,6 +210,12 @@ class SearchView(ArticleFilterMixin, ListView):
     @property
     def parsed_query(self):
         return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
+
+    def get_filters(self):
+        # A slug holding a NUL byte names nothing, and PostgreSQL refuses even to look it up.
+        if any("\x00" in self.request.GET.get(name, "") for name in self.filter_models):
+            raise Http404("没有这个筛选条件。")
+        return super().get_filters()
 
     def get_queryset(self):
         if not self.parsed_query:

@@ -216,6 +216,9 @@ def test_hostile_query_strings_never_fail(client, seed, query_string):
 
 def test_unknown_filter_or_page_is_404(client, seed):
     assert client.get("/search/", {"q": "湖州", "reporter": "nobody"}).status_code == 404
+    for name in ("reporter", "district", "tag"):
+        response = client.get("/search/", QUERY_STRING=f"q=%E6%B9%96%E5%B7%9E&{name}=%00")
+        assert response.status_code == 404
     assert client.get("/search/", {"q": "湖州", "page": 99}).status_code == 404
 
 
