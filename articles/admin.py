@@ -1,0 +1,455 @@
+"""The editors' desk: stories, bylines, reporters and regions, with every version kept."""
+
+import json
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ProtectedError, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
+from taggit.forms import TagField, TagWidget
+from taggit.models import TaggedItem
+
+from .models import Article, Byline, Region, Reporter
+from .search import InvalidQuery
+
+admin.site.site_header = "湖州新闻档案 · 编辑部"
+admin.site.site_title = "湖州新闻档案编辑部"
+admin.site.index_title = "稿件与署名"
+
+# A story's bylines, tags and districts are part of the story: they are versioned, restored and
+# recovered with it. Districts need nothing here (a plain many-to-many is stored on the story's
+# own version); bylines and taggit's tag links are rows of their own, so they are followed.
+reversion.register(Byline)
+reversion.register(TaggedItem)
+reversion.register(Article, follow=("bylines", "tagged_items"))
+
+
+def revision_label(revision):
+    return localize(template_localtime(revision.date_created))
+
+
+def keep_version(obj, comment):
+    """A version of `obj` as it stands, in a revision of its own, saved at once: reversion keeps
+    versions only of objects that still exist when their revision is saved, so this must come
+    before a delete. No user: it records the object as it was, not anybody's edit."""
+    with reversion.create_revision():
+        reversion.add_to_revision(obj)
+        reversion.set_comment(comment)
+
+
+def keep_original(obj):
+    """Stories arrive by import, not through the admin, so they have no version yet: keep one
+    of the object as it stands before its first change, so that change can be undone."""
+    if not Version.objects.get_for_object(obj).exists():
+        keep_version(obj, "修改前的原始版本。")
+
+
+class EditorialVersionAdmin(VersionAdmin):
+    """django-reversion's admin, plus a history that shows each version and restores it in one
+    click, and a snapshot before every delete so that deleted objects can be recovered."""
+
+    object_history_template = "admin/editorial_history.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.keep_original(request, unquote(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def keep_original(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_change_permission(request, obj):
+            keep_original(obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            return super().history_view(request, object_id, extra_context)
+        info = self.admin_site.name, self.opts.app_label, self.opts.model_name
+        versions = (
+            Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            .select_related("revision__user")
+            .order_by("-revision__date_created", "-pk")
+        )
+        rows = [
+            {
+                "version": version,
+                "revision": version.revision,
+                "view_url": reverse(
+                    "{}:{}_{}_revision".format(*info), args=[quote(object_id), version.pk]
+                ),
+                "restore_url": reverse(
+                    "{}:{}_{}_restore".format(*info), args=[quote(object_id), version.pk]
+                ),
+            }
+            for version in versions
+        ]
+        context = {"versions": rows, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def restore_view(self, request, object_id, version_id):
+        """Put the object back as it was in one version, as a new version of its own."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object_reference(self.model, object_id), pk=version_id
+        )
+        history_url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
+            args=[quote(object_id)],
+        )
+        when = revision_label(version.revision)
+        try:
+            with transaction.atomic(), self.create_revision(request):
+                version.revision.revert(delete=True)
+                # A plain save after the raw restore: updated_at moves on (so cached copies of the
+                # page go stale) and post_save listeners such as the search index see the story.
+                obj = self.model._default_manager.get(pk=obj.pk)
+                obj.save()
+                reversion.add_to_revision(obj)
+                self.log_change(request, obj, f"恢复到 {when} 的版本。")
+        except (RevertError, ProtectedError, IntegrityError) as error:
+            self.message_user(request, f"无法恢复 {when} 的版本：{error}", messages.ERROR)
+            return redirect(history_url)
+        self.message_user(request, f"已恢复到 {when} 的版本。", messages.SUCCESS)
+        return redirect(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+            quote(obj.pk),
+        )
+
+    def delete_model(self, request, obj):
+        keep_version(obj, "删除前的版本。")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            keep_version(obj, "删除前的版本。")
+        super().delete_queryset(request, queryset)
+
+
+# --- Stories --------------------------------------------------------------------------------
+
+
+class ChineseTagField(TagField):
+    """taggit's field, also taking the Chinese comma and enumeration comma as separators."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = value.replace("，", ",").replace("、", ",")
+        return super().clean(value)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    tags = ChineseTagField(
+        label="标签",
+        required=False,
+        widget=TagWidget(attrs={"size": 60}),
+        help_text="用逗号分隔，如：国庆，安保维稳。",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker", "headline", "subheadline", "published_on", "date_is_estimated",
+            "editorial_note", "source_page", "source_position", "districts", "tags", "dateline",
+            "body",
+        ]
+        widgets = {
+            "headline": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "body": forms.Textarea(attrs={"rows": 24, "cols": 80}),
+            "editorial_note": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        }
+        error_messages = {
+            "headline": {"required": "请填写主题（标题）。"},
+            "body": {"required": "正文不能为空。"},
+            "published_on": {
+                "required": "请填写见报日期。",
+                "invalid": "见报日期的格式应为 2021-09-30。",
+            },
+        }
+
+
+class BylineForm(forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ["order", "role", "reporter"]
+        error_messages = {
+            "reporter": {"required": "署名必须选择记者。"},
+            "role": {"required": "署名必须选择身份（如“本报记者”）。"},
+        }
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = BylineForm
+    fields = ["order", "role", "reporter"]
+    autocomplete_fields = ["reporter"]
+    verbose_name = "署名"
+    verbose_name_plural = "署名（按顺序号排列，小的在前）"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 1
+
+    def has_delete_permission(self, request, obj=None):
+        # Taking a wrong credit off a story is editing the story, like removing a tag or a
+        # district, and is versioned with it; editors have no delete permission on bylines
+        # as such, so it follows the permission to change the story.
+        return request.user.has_perm("articles.change_article")
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = "年份"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Article.objects.dates("published_on", "year", order="DESC")
+        return [(str(day.year), f"{day.year}年") for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(published_on__year=int(value))
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(EditorialVersionAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline]
+    change_form_template = "admin/articles/article/change_form.html"
+    revision_form_template = "admin/articles/article/revision_form.html"
+    recover_form_template = "admin/articles/article/recover_form.html"
+    list_display = ["headline", "date_display", "bylines_display", "districts_display",
+                    "tag_count"]
+    list_filter = [
+        ("bylines__reporter", admin.RelatedOnlyFieldListFilter),
+        ("districts", admin.RelatedOnlyFieldListFilter),
+        "tags",
+        YearListFilter,
+        "date_is_estimated",
+    ]
+    date_hierarchy = "published_on"
+    list_per_page = 50
+    # The box needs a field to appear; the search itself is the site's (get_search_results).
+    search_fields = ["headline"]
+    search_help_text = "与网站相同的中文全文检索：主题、正文、记者、地区、标签。"
+    autocomplete_fields = ["districts"]
+    readonly_fields = ["body_preview", "created_at", "updated_at"]
+    fieldsets = [
+        ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
+        # The bylines inline is shown right after this first group (see change_form.html).
+        ("见报日期与来源", {
+            "fields": [("published_on", "date_is_estimated"), "editorial_note",
+                       ("source_page", "source_position")],
+        }),
+        ("地区与标签", {"fields": ["districts", "tags"]}),
+        ("正文", {"fields": ["dateline", "body", "body_preview"]}),
+        ("记录", {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        try:
+            return queryset.search(search_term), False
+        except InvalidQuery as error:
+            self.message_user(request, f"无法检索“{search_term}”：{error}", messages.WARNING)
+            return queryset.none(), False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Version the story again now that its bylines, tags and districts are saved: the
+        # version taken when the story row itself was saved still had the old ones.
+        reversion.add_to_revision(form.instance)
+
+    @admin.display(description="见报日期", ordering="published_on")
+    def date_display(self, obj):
+        date = f"{obj.published_on:%Y-%m-%d}"
+        return f"{date}（推定）" if obj.date_is_estimated else date
+
+    @admin.display(description="署名")
+    def bylines_display(self, obj):
+        return "、".join(f"{b.get_role_display()} {b.reporter.name}" for b in obj.bylines.all())
+
+    @admin.display(description="地区")
+    def districts_display(self, obj):
+        return "、".join(region.name for region in obj.districts.all())
+
+    @admin.display(description="标签数")
+    def tag_count(self, obj):
+        return len(obj.tags.all())
+
+    @admin.display(description="正文预览（已保存的版本）")
+    def body_preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存后在这里显示正文在网站上的排版。"
+        return render_to_string("includes/story_body.html", {"article": obj})
+
+
+# --- Reporters and regions ------------------------------------------------------------------
+
+
+def touch_stories(stories):
+    """Mark stories as changed, so that cached copies of their pages are not served again."""
+    stories.update(updated_at=timezone.now())
+
+
+def repoint_byline_history(old_reporter_ids, new_reporter_id):
+    """Make old versions of bylines name the reporter they were merged into, so that restoring
+    an old version of a story never points at a reporter that no longer exists."""
+    patterns = Q()
+    for old_id in old_reporter_ids:
+        patterns |= Q(serialized_data__contains=f'"reporter": {old_id},')
+        patterns |= Q(serialized_data__contains=f'"reporter": {old_id}}}')
+    for version in Version.objects.get_for_model(Byline).filter(patterns, format="json"):
+        data = json.loads(version.serialized_data)
+        for item in data:
+            if item["fields"].get("reporter") in old_reporter_ids:
+                item["fields"]["reporter"] = new_reporter_id
+        Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
+
+
+def merge_reporters(keep, duplicates, user=None):
+    """Give every byline of `duplicates` to `keep` and delete the duplicates; return the number
+    of bylines moved. Each story touched gets a version of its own, so one story's merge can be
+    undone from its history without touching the others."""
+    duplicate_ids = [reporter.pk for reporter in duplicates]
+    names = "、".join(reporter.name for reporter in duplicates)
+    moved = 0
+    with transaction.atomic():
+        with reversion.create_revision():
+            for reporter in duplicates:
+                reversion.add_to_revision(reporter)
+            reversion.set_user(user)
+            reversion.set_comment(f"合并到 {keep.name}（编号 {keep.pk}）之前的版本。")
+        stories = Article.objects.filter(bylines__reporter__in=duplicate_ids).distinct()
+        for story in stories:
+            keep_original(story)
+            with reversion.create_revision():
+                for byline in story.bylines.filter(reporter__in=duplicate_ids):
+                    if story.bylines.filter(reporter=keep, role=byline.role).exists():
+                        # The same person with the same role twice: one credit says it all.
+                        byline.delete()
+                    else:
+                        byline.reporter = keep
+                        byline.save()
+                    moved += 1
+                story.save()
+                reversion.add_to_revision(story)
+                reversion.set_user(user)
+                reversion.set_comment(f"合并记者：{names} → {keep.name}。")
+        repoint_byline_history(duplicate_ids, keep.pk)
+        Reporter.objects.filter(pk__in=duplicate_ids).delete()
+    return moved
+
+
+@admin.register(Reporter)
+class ReporterAdmin(EditorialVersionAdmin):
+    list_display = ["name", "slug", "story_count"]
+    search_fields = ["name", "slug"]
+    # An explicit order: the story counts group the rows, which drops the model's ordering.
+    ordering = ["slug"]
+    readonly_fields = ["slug"]
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            story_count=Count("bylines__article", distinct=True)
+        )
+
+    @admin.display(description="稿件数", ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            touch_stories(Article.objects.filter(bylines__reporter=obj))
+
+    @admin.action(description="合并所选记者（同一人）", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        reporters = list(queryset.order_by("-story_count", "pk"))
+        if len(reporters) < 2:
+            self.message_user(request, "请至少选择两位记者再合并。", messages.WARNING)
+            return None
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            keep = next((r for r in reporters if str(r.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                error = "请选择合并后保留哪一位记者。"
+            else:
+                duplicates = [r for r in reporters if r.pk != keep.pk]
+                moved = merge_reporters(keep, duplicates, user=request.user)
+                self.message_user(
+                    request,
+                    f"已将 {'、'.join(r.name for r in duplicates)} 合并到 {keep.name}，"
+                    f"移动署名 {moved} 条。",
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "合并记者",
+            "opts": self.opts,
+            "reporters": reporters,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/articles/reporter/merge.html", context)
+
+
+@admin.register(Region)
+class RegionAdmin(EditorialVersionAdmin):
+    list_display = ["name", "kind", "parent", "position", "story_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    ordering = ["position", "name"]
+    list_select_related = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            story_count=Count("articles", distinct=True)
+        )
+
+    @admin.display(description="稿件数", ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            touch_stories(obj.articles.all())
