@@ -304,6 +304,7 @@ def search(queryset, query):
     candidates = matching.order_by("-published_on", "-pk").values("pk")[:CANDIDATES]
     return (
         queryset.filter(pk__in=candidates)
+        .defer("search_vector")  # kilobytes a story, needed by the database only
         .annotate(search_rank=rank)
         .order_by("-search_rank", "-published_on", "-pk")
     )
