@@ -181,8 +181,17 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "kicker", "headline", "subheadline", "published_on", "date_is_estimated",
-            "editorial_note", "source_page", "source_position", "districts", "tags", "dateline",
+            "kicker",
+            "headline",
+            "subheadline",
+            "published_on",
+            "date_is_estimated",
+            "editorial_note",
+            "source_page",
+            "source_position",
+            "districts",
+            "tags",
+            "dateline",
             "body",
         ]
         widgets = {
@@ -250,8 +259,7 @@ class ArticleAdmin(EditorialVersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     revision_form_template = "admin/articles/article/revision_form.html"
     recover_form_template = "admin/articles/article/recover_form.html"
-    list_display = ["headline", "date_display", "bylines_display", "districts_display",
-                    "tag_count"]
+    list_display = ["headline", "date_display", "bylines_display", "districts_display", "tag_count"]
     list_filter = [
         ("bylines__reporter", admin.RelatedOnlyFieldListFilter),
         ("districts", admin.RelatedOnlyFieldListFilter),
@@ -269,10 +277,16 @@ class ArticleAdmin(EditorialVersionAdmin):
     fieldsets = [
         ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
         # The bylines inline is shown right after this first group (see change_form.html).
-        ("见报日期与来源", {
-            "fields": [("published_on", "date_is_estimated"), "editorial_note",
-                       ("source_page", "source_position")],
-        }),
+        (
+            "见报日期与来源",
+            {
+                "fields": [
+                    ("published_on", "date_is_estimated"),
+                    "editorial_note",
+                    ("source_page", "source_position"),
+                ],
+            },
+        ),
         ("地区与标签", {"fields": ["districts", "tags"]}),
         ("正文", {"fields": ["dateline", "body", "body_preview"]}),
         ("记录", {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
@@ -387,8 +401,10 @@ class ReporterAdmin(EditorialVersionAdmin):
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            story_count=Count("bylines__article", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count("bylines__article", distinct=True))
         )
 
     @admin.display(description="稿件数", ordering="story_count")
@@ -441,9 +457,7 @@ class RegionAdmin(EditorialVersionAdmin):
     list_select_related = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            story_count=Count("articles", distinct=True)
-        )
+        return super().get_queryset(request).annotate(story_count=Count("articles", distinct=True))
 
     @admin.display(description="稿件数", ordering="story_count")
     def story_count(self, obj):

@@ -2,7 +2,7 @@
 `/api/articles/<id>/`. Errors come back as JSON too."""
 
 from django.http import Http404, JsonResponse
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from .models import Article
 from .views import ArticleListView
@@ -32,7 +32,9 @@ def article_summary(request, article):
 
 
 def json_error(status, message):
-    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 class JSONErrorsMixin:

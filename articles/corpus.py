@@ -23,15 +23,57 @@ from .importer import parse_page
 SENTENCE_END = "。！？"
 START, END = "\x02", "\x03"
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇晨欣怡佳琳凯飞冬梅婷雪慧颖浩然宁波涵博瑞思远嘉悦梓航"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇晨欣怡佳琳凯飞"
+    "冬梅婷雪慧颖浩然宁波涵博瑞思远嘉悦梓航"
+)
 
 TOPIC_TAGS = [
-    "政法", "平安建设", "安保维稳", "疫情防控", "数字化改革", "共同富裕", "乡村振兴", "法治建设",
-    "排查见底", "风险防控", "执行难", "党史学习教育", "反诈", "新媒体", "反邪教", "基层治理",
-    "生态文明", "交通安全", "消防安全", "安全生产", "矛盾纠纷化解", "营商环境", "国庆", "春节",
-    "主题征文", "志愿服务", "网格管理", "城乡融合", "绿色发展", "文明创建", "扫黑除恶", "禁毒",
-    "防汛", "校园安全", "食品安全", "信访", "人才", "科技创新", "文化惠民", "伟大建党精神",
+    "政法",
+    "平安建设",
+    "安保维稳",
+    "疫情防控",
+    "数字化改革",
+    "共同富裕",
+    "乡村振兴",
+    "法治建设",
+    "排查见底",
+    "风险防控",
+    "执行难",
+    "党史学习教育",
+    "反诈",
+    "新媒体",
+    "反邪教",
+    "基层治理",
+    "生态文明",
+    "交通安全",
+    "消防安全",
+    "安全生产",
+    "矛盾纠纷化解",
+    "营商环境",
+    "国庆",
+    "春节",
+    "主题征文",
+    "志愿服务",
+    "网格管理",
+    "城乡融合",
+    "绿色发展",
+    "文明创建",
+    "扫黑除恶",
+    "禁毒",
+    "防汛",
+    "校园安全",
+    "食品安全",
+    "信访",
+    "人才",
+    "科技创新",
+    "文化惠民",
+    "伟大建党精神",
 ]
 
 # Parts of speech (jieba's tags) whose words a story may swap for topic words of its own:
@@ -89,7 +131,8 @@ class CorpusGenerator:
             block for report in reports for block in report.blocks if not block.startswith("#")
         )
         self.headline_phrases = self._phrases(
-            [r.headline for r in reports] + [b[4:] for r in reports for b in r.blocks if b[:4] == "### "]
+            [r.headline for r in reports]
+            + [b[4:] for r in reports for b in r.blocks if b[:4] == "### "]
         )
         self.kicker_phrases = [r.kicker for r in reports if r.kicker]
         seed_names = [b.name for r in reports for b in r.bylines]
@@ -146,9 +189,13 @@ class CorpusGenerator:
                 if flag in SWAPPABLE and len(word) >= 2:
                     if word not in swaps:
                         keep = self.random.random() >= SWAP_PROBABILITY
-                        swaps[word] = word if keep else self.random.choices(
-                            self.vocabulary, cum_weights=self.vocabulary_weights
-                        )[0]
+                        swaps[word] = (
+                            word
+                            if keep
+                            else self.random.choices(
+                                self.vocabulary, cum_weights=self.vocabulary_weights
+                            )[0]
+                        )
                     word = swaps[word]
                 out.append(word)
             return "".join(out)
@@ -174,9 +221,15 @@ class CorpusGenerator:
             published_on=self.start + datetime.timedelta(days=rnd.randrange(days + 1)),
             bylines=bylines,
             districts=sorted(
-                set(rnd.choices(self.region_names, cum_weights=self.region_weights, k=rnd.choice([1, 1, 2])))
+                set(
+                    rnd.choices(
+                        self.region_names, cum_weights=self.region_weights, k=rnd.choice([1, 1, 2])
+                    )
+                )
             ),
-            tags=sorted(set(rnd.choices(TOPIC_TAGS, cum_weights=self.tag_weights, k=rnd.randint(2, 4)))),
+            tags=sorted(
+                set(rnd.choices(TOPIC_TAGS, cum_weights=self.tag_weights, k=rnd.randint(2, 4)))
+            ),
         )
 
     def _headline(self, parts):

@@ -86,7 +86,7 @@ def parse_byline(text, line_number):
             if found:
                 if not role_has_name:
                     raise PageFormatError(line_number, f"byline role “{role}” has no name after it")
-                role, role_has_name, token = found, False, token[len(found):]
+                role, role_has_name, token = found, False, token[len(found) :]
             elif role is None:
                 raise PageFormatError(
                     line_number,
@@ -108,7 +108,7 @@ def starts_with_role(text):
 def split_dateline(paragraph):
     for dateline in DATELINES:
         if paragraph.startswith(dateline):
-            return dateline, paragraph[len(dateline):].lstrip(" \u3000")
+            return dateline, paragraph[len(dateline) :].lstrip(" \u3000")
     return "", paragraph
 
 
@@ -137,7 +137,9 @@ def parse_page(text, source=None):
     try:
         return _parse(text)
     except PageFormatError as error:
-        raise error.with_source(source) if source else error
+        if source:
+            raise error.with_source(source) from None
+        raise
 
 
 def _parse(text):
@@ -210,7 +212,9 @@ def _parse(text):
             continue
 
         if report is None:
-            raise PageFormatError(number, "text before the first headline (a line starting “## ” or “# ”)")
+            raise PageFormatError(
+                number, "text before the first headline (a line starting “## ” or “# ”)"
+            )
         if level == 3:
             paragraphs.append((heading.group(2), True, number))
         else:
@@ -218,7 +222,9 @@ def _parse(text):
         i += 1
 
     if report is None:
-        raise PageFormatError(1, "no reports found: a page needs at least one “## ” or “# ” headline")
+        raise PageFormatError(
+            1, "no reports found: a page needs at least one “## ” or “# ” headline"
+        )
     finish(report)
     return reports
 

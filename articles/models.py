@@ -28,7 +28,9 @@ class RegionQuerySet(models.QuerySet):
                 # A story may name the city and one of its districts: count it once.
                 region.story_count = (
                     Article.districts.through.objects.filter(region__in=region.family())
-                    .values("article_id").distinct().count()
+                    .values("article_id")
+                    .distinct()
+                    .count()
                 )
         return regions
 
@@ -65,11 +67,11 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("articles:district-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def family(self):
         """This region and the regions under it: 湖州市's page lists its districts' stories."""
@@ -99,16 +101,16 @@ class Reporter(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
-    def get_absolute_url(self):
-        return reverse("articles:reporter-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Reporter, pinyin_slug(self.name))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:reporter-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 def unique_slug(model, base):
@@ -126,8 +128,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("reporter")),
+        return self.defer("search_vector").prefetch_related(
+            # An explicit order: Byline's default ordering starts with "article", which would
+            # join and sort every story in the archive just to order a page's bylines.
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("reporter").order_by("order", "id"),
+            ),
             "districts",
             "tags",
         )
@@ -144,13 +151,13 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(pk__in=Byline.objects.filter(reporter=reporter).values("article_id"))
         if district is not None:
             through = Article.districts.through.objects
-            qs = qs.filter(
-                pk__in=through.filter(region__in=district.family()).values("article_id")
-            )
+            qs = qs.filter(pk__in=through.filter(region__in=district.family()).values("article_id"))
         if tag is not None:
-            qs = qs.filter(pk__in=tag.taggit_taggeditem_items.filter(
-                content_type__app_label="articles", content_type__model="article"
-            ).values("object_id"))
+            qs = qs.filter(
+                pk__in=tag.taggit_taggeditem_items.filter(
+                    content_type__app_label="articles", content_type__model="article"
+                ).values("object_id")
+            )
         return qs
 
     def related_to(self, article, limit=5):
@@ -189,9 +196,7 @@ class Article(models.Model):
     dateline = models.CharField(
         "电头", max_length=50, blank=True, help_text="如“本报讯”，显示在正文开头。"
     )
-    body = models.TextField(
-        "正文", help_text="段落之间空一行；小标题以“### ”开头。不存 HTML。"
-    )
+    body = models.TextField("正文", help_text="段落之间空一行；小标题以“### ”开头。不存 HTML。")
     published_on = models.DateField("见报日期", db_index=True)
     date_is_estimated = models.BooleanField(
         "日期为推定", default=False, help_text="版面未印日期、由编辑根据内容推定时勾选。"
@@ -233,6 +238,9 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", args=[self.pk])
+
     def clean(self):
         # Empty values are refused by the fields themselves; these are the cases they let pass.
         errors = {}
@@ -246,9 +254,6 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def get_absolute_url(self):
-        return reverse("articles:article-detail", args=[self.pk])
-
     def page_neighbours(self):
         """The stories before and after this one on the same printed page (or None)."""
         if not self.source_page:
@@ -256,11 +261,13 @@ class Article(models.Model):
         same_page = Article.objects.filter(source_page=self.source_page)
         previous = (
             same_page.filter(source_position__lt=self.source_position)
-            .order_by("-source_position").first()
+            .order_by("-source_position")
+            .first()
         )
         following = (
             same_page.filter(source_position__gt=self.source_position)
-            .order_by("source_position").first()
+            .order_by("source_position")
+            .first()
         )
         return previous, following
 

@@ -268,21 +268,27 @@ class _SQL(Func):
 def _match_and_rank(parsed, vendor):
     if vendor == "postgresql":
         tsquery = Value(parsed.tsquery())
-        match = _SQL("%s @@ (%s)::tsquery", F("search_vector"), tsquery,
-                     output_field=BooleanField())
-        rank = _SQL("ts_rank(%s, (%s)::tsquery)", F("search_vector"), tsquery,
-                    output_field=FloatField())
+        match = _SQL(
+            "%s @@ (%s)::tsquery", F("search_vector"), tsquery, output_field=BooleanField()
+        )
+        rank = _SQL(
+            "ts_rank(%s, (%s)::tsquery)", F("search_vector"), tsquery, output_field=FloatField()
+        )
     else:
         expression = Value(parsed.fts5())
         match = _SQL(
             f"%s IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)",
-            F("pk"), expression, output_field=BooleanField(),
+            F("pk"),
+            expression,
+            output_field=BooleanField(),
         )
         # bm25 is lower for better matches; negated so that both databases sort rank descending.
         rank = _SQL(
             f"(SELECT -{SQLITE_BM25} FROM {SQLITE_TABLE} "
             f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = %s)",
-            expression, F("pk"), output_field=FloatField(),
+            expression,
+            F("pk"),
+            output_field=FloatField(),
         )
     return match, rank
 
@@ -436,13 +442,15 @@ def _load_stories(ids, apps):
     }
     if not stories:
         return []
-    for pk, name in Byline.objects.filter(article_id__in=stories).order_by(
-        "article_id", "order", "id"
-    ).values_list("article_id", "reporter__name"):
+    for pk, name in (
+        Byline.objects.filter(article_id__in=stories)
+        .order_by("article_id", "order", "id")
+        .values_list("article_id", "reporter__name")
+    ):
         stories[pk].texts["C"].append(name)
-    for pk, name in Article.districts.through.objects.filter(
-        article_id__in=stories
-    ).values_list("article_id", "region__name"):
+    for pk, name in Article.districts.through.objects.filter(article_id__in=stories).values_list(
+        "article_id", "region__name"
+    ):
         stories[pk].texts["C"].append(name)
     content_type = ContentType.objects.filter(app_label="articles", model="article").first()
     if content_type is not None:
@@ -517,8 +525,9 @@ def _batches(ids, size):
         yield batch
 
 
-def index_articles(articles, *, using="default", batch_size=BATCH_SIZE, progress=None,
-                   apps=global_apps):
+def index_articles(
+    articles, *, using="default", batch_size=BATCH_SIZE, progress=None, apps=global_apps
+):
     """(Re)index stories: a QuerySet of articles or their ids. Returns how many were indexed.
 
     Batched: a few queries and one write per `batch_size` stories. Ids of deleted stories are

@@ -129,13 +129,17 @@ def name_saved(sender, instance, created, raw, using, **kwargs):
     if sender is Reporter:
         stories = Byline.objects.using(using).filter(reporter=instance).values("article_id")
     elif sender is Region:
-        stories = Article.districts.through.objects.using(using).filter(
-            region=instance
-        ).values("article_id")
+        stories = (
+            Article.districts.through.objects.using(using)
+            .filter(region=instance)
+            .values("article_id")
+        )
     else:
-        stories = TaggedItem.objects.using(using).filter(
-            tag=instance, content_type__app_label="articles", content_type__model="article"
-        ).values("object_id")
+        stories = (
+            TaggedItem.objects.using(using)
+            .filter(tag=instance, content_type__app_label="articles", content_type__model="article")
+            .values("object_id")
+        )
     search.index_articles(Article.objects.using(using).filter(pk__in=stories))
 
 

@@ -20,10 +20,20 @@ class BrowsingSitemap(Sitemap):
 
     def items(self):
         return [
-            *[reverse(name) for name in ("articles:home", "articles:article-list",
-                                         "articles:reporter-list", "articles:district-list",
-                                         "articles:tag-list")],
-            *(r.get_absolute_url() for r in Reporter.objects.filter(bylines__isnull=False).distinct()),
+            *[
+                reverse(name)
+                for name in (
+                    "articles:home",
+                    "articles:article-list",
+                    "articles:reporter-list",
+                    "articles:district-list",
+                    "articles:tag-list",
+                )
+            ],
+            *(
+                r.get_absolute_url()
+                for r in Reporter.objects.filter(bylines__isnull=False).distinct()
+            ),
             *(r.get_absolute_url() for r in Region.objects.all()),
             *(reverse("articles:tag-detail", args=[t.slug]) for t in Article.tags.most_common()),
         ]

@@ -1,7 +1,6 @@
-from django.urls import path
-
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
+from django.urls import path
 
 from . import api, feeds, views
 from .sitemaps import sitemaps
@@ -29,7 +28,12 @@ urlpatterns = [
         name="archive-month",
     ),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
-    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap-section"}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -42,7 +42,12 @@ class ArticleFilterMixin(SidebarMixin):
         if not hasattr(self, "_filters"):
             self._filters = {}
             for name, model in self.filter_models.items():
-                slug = self.kwargs["slug"] if name == self.url_filter else self.request.GET.get(name)
+                slug = (
+                    self.kwargs["slug"] if name == self.url_filter else self.request.GET.get(name)
+                )
+                if slug and "\x00" in slug:
+                    # No slug holds a NUL, and PostgreSQL refuses to compare with one.
+                    raise Http404
                 if slug:
                     self._filters[name] = get_object_or_404(model, slug=slug)
         return self._filters
@@ -197,7 +202,6 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
-
 class SearchView(ArticleFilterMixin, ListView):
     """/search/?q=: ranked results with highlighted snippets. Parsing, querying and highlighting
     are search.py's; this adds the count, the help for an empty query and the suggestions for
@@ -210,12 +214,6 @@ class SearchView(ArticleFilterMixin, ListView):
     @property
     def parsed_query(self):
         return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
-
-    def get_filters(self):
-        # A slug holding a NUL byte names nothing, and PostgreSQL refuses even to look it up.
-        if any("\x00" in self.request.GET.get(name, "") for name in self.filter_models):
-            raise Http404("没有这个筛选条件。")
-        return super().get_filters()
 
     def get_queryset(self):
         if not self.parsed_query:

@@ -37,7 +37,9 @@ from articles.models import Article, Reporter  # noqa: E402
 
 
 def pages():
-    story = Article.objects.filter(is_generated=True).order_by("id").last() or Article.objects.last()
+    story = (
+        Article.objects.filter(is_generated=True).order_by("id").last() or Article.objects.last()
+    )
     busy_reporter = Reporter.objects.with_story_counts().order_by("-story_count").first()
     year = story.published_on.year
     return [
@@ -47,7 +49,10 @@ def pages():
         ("all stories, page 500", "/articles/?page=500"),
         ("busiest reporter", busy_reporter.get_absolute_url()),
         ("湖州市 (all)", "/districts/huzhou/"),
-        ("district + tag + reporter", f"/articles/?district=anji&tag=政法&reporter={busy_reporter.slug}"),
+        (
+            "district + tag + reporter",
+            f"/articles/?district=anji&tag=政法&reporter={busy_reporter.slug}",
+        ),
         ("tag", "/tags/政法/"),
         ("year archive", f"/archive/{year}/"),
         ("month archive", f"/archive/{year}/{story.published_on.month:02d}/"),
@@ -81,8 +86,10 @@ def main():
     args = parser.parse_args()
 
     client = Client()
-    print(f"{Article.objects.count():,} stories on {connection.vendor}; "
-          f"{args.repeat} requests each, cache {'warm' if args.warm else 'cleared'}\n")
+    print(
+        f"{Article.objects.count():,} stories on {connection.vendor}; "
+        f"{args.repeat} requests each, cache {'warm' if args.warm else 'cleared'}\n"
+    )
     print(f"| {'page':<28} | median ms | p95 ms | queries |")
     print(f"|{'-' * 30}|-----------|--------|---------|")
     for name, url in pages():

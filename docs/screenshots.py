@@ -1,7 +1,7 @@
 """Screenshots of the site for the README, at desktop and phone widths, in Debian's Chromium.
 
-    make run &                      # or any running copy of the site
-    .venv/bin/python docs/screenshots.py http://127.0.0.1:8000
+make run &                      # or any running copy of the site
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8000
 """
 
 import sys
@@ -16,8 +16,14 @@ PAGES = {
     "listing": "/articles/?reporter=cao-kailin&tag=政法",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main(base):

@@ -126,9 +126,7 @@ def test_editors_may_open_a_story_its_history_and_a_reporter(editor_client, seed
     assert editor_client.get(change_url(article)).status_code == 200
     assert editor_client.get(admin_url("articles_article_history", article.pk)).status_code == 200
     reporter = Reporter.objects.get(slug="gao-fei")
-    assert editor_client.get(
-        admin_url("articles_reporter_change", reporter.pk)
-    ).status_code == 200
+    assert editor_client.get(admin_url("articles_reporter_change", reporter.pk)).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -289,10 +287,16 @@ def test_bad_filter_values_never_give_a_server_error(editor_client, seed, query)
 def test_the_change_form_is_grouped_as_an_editor_reads_a_story(editor_client, seed):
     page = html(editor_client.get(change_url(seed[1])))
     form = page.find("form", id="article_form")
-    headings = [text_of(h) for h in form.select("fieldset > h2, fieldset > details h2, "
-                                                  ".inline-group h2")]
-    assert headings[:5] == ["标题", "署名（按顺序号排列，小的在前）", "见报日期与来源",
-                            "地区与标签", "正文"]
+    headings = [
+        text_of(h) for h in form.select("fieldset > h2, fieldset > details h2, .inline-group h2")
+    ]
+    assert headings[:5] == [
+        "标题",
+        "署名（按顺序号排列，小的在前）",
+        "见报日期与来源",
+        "地区与标签",
+        "正文",
+    ]
 
 
 def test_the_change_form_uses_autocomplete_fixed_roles_and_the_tag_field(editor_client, seed):
@@ -338,16 +342,18 @@ def test_saving_a_story_updates_its_public_page_at_once(editor_client, seed):
 def test_an_editor_adds_a_story_with_a_byline_districts_and_tags(editor_client, seed):
     data = form_data(editor_client.get(admin_url("articles_article_add")))
     xu = Reporter.objects.get(slug="xu-dongmei")
-    data.update({
-        "headline": "南浔古镇迎来国庆客流高峰",
-        "body": "本报讯 国庆假期，南浔古镇游人如织。\n\n### 客流\n\n日均接待游客三万人次。",
-        "published_on": "2021-10-03",
-        "districts": [str(Region.objects.get(slug="nanxun").pk)],
-        "tags": "国庆，旅游、古镇",
-        "bylines-0-order": "1",
-        "bylines-0-role": "staff_reporter",
-        "bylines-0-reporter": str(xu.pk),
-    })
+    data.update(
+        {
+            "headline": "南浔古镇迎来国庆客流高峰",
+            "body": "本报讯 国庆假期，南浔古镇游人如织。\n\n### 客流\n\n日均接待游客三万人次。",
+            "published_on": "2021-10-03",
+            "districts": [str(Region.objects.get(slug="nanxun").pk)],
+            "tags": "国庆，旅游、古镇",
+            "bylines-0-order": "1",
+            "bylines-0-role": "staff_reporter",
+            "bylines-0-reporter": str(xu.pk),
+        }
+    )
     response = editor_client.post(admin_url("articles_article_add"), data)
     assert response.status_code == 302, errors_of(response)
     article = Article.objects.get(headline="南浔古镇迎来国庆客流高峰")
@@ -391,7 +397,9 @@ def test_bad_input_is_refused_with_a_clear_message(editor_client, seed, changes,
     assert any(message in error for error in errors_of(response)), errors_of(response)
     after = Article.objects.get(pk=article.pk)
     assert (after.headline, after.body, after.updated_at) == (
-        before.headline, before.body, before.updated_at
+        before.headline,
+        before.body,
+        before.updated_at,
     )
 
 
@@ -442,10 +450,14 @@ def test_each_save_keeps_a_version_with_who_when_and_what(editor_client, editor,
     rows = page.select("#change-history tr.version")
     # The imported story had no version: the first edit kept one of it as it was.
     assert [text_of(r.select_one(".version-repr")) for r in rows] == [
-        "第二次修改", "第一次修改", old
+        "第二次修改",
+        "第一次修改",
+        old,
     ]
     assert [text_of(r.select_one(".version-user")) for r in rows] == [
-        editor.username, editor.username, "—"
+        editor.username,
+        editor.username,
+        "—",
     ]
     assert "主题" in text_of(rows[0].select_one(".version-comment"))
     assert "标签" in text_of(rows[0].select_one(".version-comment"))
@@ -462,8 +474,12 @@ def test_the_imported_original_can_be_restored_after_the_first_edit(editor_clien
     editor_client.post(rows[1].select_one("form.version-restore")["action"])
     article = Article.objects.get(pk=article.pk)
     assert article.headline == original
-    assert {t.name for t in article.tags.all()} == {"主题征文", "党史学习教育", "伟大建党精神",
-                                                    "政法"}
+    assert {t.name for t in article.tags.all()} == {
+        "主题征文",
+        "党史学习教育",
+        "伟大建党精神",
+        "政法",
+    }
     assert public_headline(editor_client, article) == original
 
 
@@ -482,13 +498,15 @@ def test_restore_brings_back_headline_bylines_tags_and_districts(editor_client, 
     article = seed[1]
     save_article(editor_client, article, headline="第一次修改")  # the version to come back to
     data = form_data(editor_client.get(change_url(article)))
-    data.update({
-        "headline": "第二次修改",
-        "tags": "换掉的标签",
-        "districts": [str(Region.objects.get(slug="huzhou").pk)],
-        "bylines-2-DELETE": "on",
-        "bylines-0-role": "reporter",
-    })
+    data.update(
+        {
+            "headline": "第二次修改",
+            "tags": "换掉的标签",
+            "districts": [str(Region.objects.get(slug="huzhou").pk)],
+            "bylines-2-DELETE": "on",
+            "bylines-0-role": "reporter",
+        }
+    )
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert [str(b) for b in article.bylines.all()] == ["记者 徐冬梅", "见习记者 曹凯琳"]
@@ -503,13 +521,18 @@ def test_restore_brings_back_headline_bylines_tags_and_districts(editor_client, 
     article = Article.objects.get(pk=article.pk)
     assert article.headline == "第一次修改"
     assert [str(b) for b in article.bylines.all()] == [
-        "本报记者 徐冬梅", "见习记者 曹凯琳", "通讯员 高飞"
+        "本报记者 徐冬梅",
+        "见习记者 曹凯琳",
+        "通讯员 高飞",
     ]
-    assert {t.name for t in article.tags.all()} == {"安保维稳", "国庆", "排查见底", "风险防控",
-                                                    "平安建设"}
-    assert {r.slug for r in article.districts.all()} == {
-        r.slug for r in seed[1].districts.all()
+    assert {t.name for t in article.tags.all()} == {
+        "安保维稳",
+        "国庆",
+        "排查见底",
+        "风险防控",
+        "平安建设",
     }
+    assert {r.slug for r in article.districts.all()} == {r.slug for r in seed[1].districts.all()}
     assert public_headline(editor_client, article) == "第一次修改"
     # The restore is a version of its own, so it can be undone as well.
     latest = Version.objects.get_for_object(article).first()
@@ -523,12 +546,15 @@ def test_restore_is_post_only_and_needs_change_permission(client, editor_client,
     url = admin_url("articles_article_restore", article.pk, version.pk)
     assert editor_client.get(url).status_code == 405
     viewer = User.objects.create_user("viewer", password=PASSWORD, is_staff=True)
-    viewer.user_permissions.add(*Group.objects.get(name="editors").permissions.filter(
-        codename="view_article"))
+    viewer.user_permissions.add(
+        *Group.objects.get(name="editors").permissions.filter(codename="view_article")
+    )
     client.force_login(viewer)
     assert client.post(url).status_code == 403
     assert client.post(admin_url("articles_article_restore", article.pk, 999999)).status_code in (
-        403, 404)
+        403,
+        404,
+    )
 
 
 def test_a_version_of_another_story_cannot_be_restored_onto_this_one(editor_client, seed):
@@ -620,7 +646,9 @@ def test_merging_reporters_asks_which_to_keep_then_moves_the_bylines(editor_clie
     assert not Reporter.objects.filter(pk=twin.pk).exists()
     assert [str(b) for b in seed[2].bylines.all()] == ["通讯员 高飞", "本报记者 徐冬梅"]
     assert [str(b) for b in seed[1].bylines.all()] == [
-        "本报记者 徐冬梅", "见习记者 曹凯琳", "通讯员 高飞"
+        "本报记者 徐冬梅",
+        "见习记者 曹凯琳",
+        "通讯员 高飞",
     ]
     assert xu.bylines.count() == 2
     page = html(editor_client.get(seed[2].get_absolute_url()))
@@ -634,8 +662,12 @@ def test_a_story_from_before_a_merge_restores_onto_the_kept_reporter(editor_clie
     before_merge = Version.objects.get_for_object(seed[2]).first()
     editor_client.post(
         admin_url("articles_reporter_changelist"),
-        {"action": "merge_selected", "_selected_action": [xu.pk, twin.pk], "confirm": "yes",
-         "keep": xu.pk},
+        {
+            "action": "merge_selected",
+            "_selected_action": [xu.pk, twin.pk],
+            "confirm": "yes",
+            "keep": xu.pk,
+        },
     )
     response = editor_client.post(
         admin_url("articles_article_restore", seed[2].pk, before_merge.pk)
@@ -650,11 +682,19 @@ def test_merging_needs_two_reporters_and_a_choice(editor_client, seed):
     xu = Reporter.objects.get(slug="xu-dongmei")
     gao = Reporter.objects.get(slug="gao-fei")
     url = admin_url("articles_reporter_changelist")
-    response = editor_client.post(url, {"action": "merge_selected", "_selected_action": [xu.pk]},
-                                  follow=True)
+    response = editor_client.post(
+        url, {"action": "merge_selected", "_selected_action": [xu.pk]}, follow=True
+    )
     assert "请至少选择两位记者再合并。" in response.content.decode()
-    response = editor_client.post(url, {"action": "merge_selected", "confirm": "yes",
-                                        "_selected_action": [xu.pk, gao.pk], "keep": "abc"})
+    response = editor_client.post(
+        url,
+        {
+            "action": "merge_selected",
+            "confirm": "yes",
+            "_selected_action": [xu.pk, gao.pk],
+            "keep": "abc",
+        },
+    )
     assert response.status_code == 200
     assert "请选择合并后保留哪一位记者。" in response.content.decode()
     assert Reporter.objects.count() == 3
@@ -790,8 +830,18 @@ def test_axes_checks_logins_first():
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-@pytest.mark.parametrize("path", ["/", "/articles/", "/articles/1/", "/articles/1", "/healthz",
-                                  "/no-such-page/", "/static/css/site.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/articles/",
+        "/articles/1/",
+        "/articles/1",
+        "/healthz",
+        "/no-such-page/",
+        "/static/css/site.css",
+    ],
+)
 def test_the_public_site_refuses_writes(client, seed, method, path):
     response = getattr(client, method)(path, {"headline": "篡改"})
     assert response.status_code == 405
@@ -816,10 +866,19 @@ def test_the_admin_path_comes_from_the_environment():
         "import django; django.setup(); from django.urls import reverse; "
         "print(reverse('admin:index'))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "huzhou_news.test_settings",
-           "DJANGO_ADMIN_PATH": "desk-7f3a"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "huzhou_news.test_settings",
+        "DJANGO_ADMIN_PATH": "desk-7f3a",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.strip() == "/desk-7f3a/"
 
 

@@ -12,7 +12,9 @@ def test_the_list_gives_stories_newest_first_with_their_metadata(client, seed):
     assert first["headline"] == seed[1].headline
     assert first["published_on"] == "2021-09-30" and first["date_is_estimated"] is True
     assert [(b["role"], b["name"]) for b in first["bylines"]] == [
-        ("本报记者", "徐冬梅"), ("见习记者", "曹凯琳"), ("通讯员", "高飞"),
+        ("本报记者", "徐冬梅"),
+        ("见习记者", "曹凯琳"),
+        ("通讯员", "高飞"),
     ]
     assert len(first["districts"]) == 6
 

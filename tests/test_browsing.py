@@ -14,7 +14,9 @@ def positions(response):
     from articles.models import Article
 
     page = html(response)
-    ids = [int(a["href"].rstrip("/").rsplit("/", 1)[1]) for a in page.select("main .card__headline a")]
+    ids = [
+        int(a["href"].rstrip("/").rsplit("/", 1)[1]) for a in page.select("main .card__headline a")
+    ]
     by_id = dict(Article.objects.filter(pk__in=ids).values_list("pk", "source_position"))
     return [by_id[i] for i in ids]
 
@@ -56,7 +58,8 @@ def test_a_reporters_page_shows_the_role_they_had_on_each_story(client, seed):
 def test_districts_with_counts_and_huzhou_including_its_districts(client, seed):
     page = html(client.get("/districts/"))
     counts = {
-        text_of(li.select_one("a")): text_of(li.select_one(".count")) for li in page.select("main li")
+        text_of(li.select_one("a")): text_of(li.select_one(".count"))
+        for li in page.select("main li")
     }
     assert counts == {
         "湖州市": "4 篇",
@@ -127,7 +130,9 @@ def test_pagination_keeps_the_other_parameters(client, seed, settings):
         next_link = page.select_one("nav.pagination a[rel=next]")["href"]
         assert "tag=%E6%94%BF%E6%B3%95" in next_link and "reporter=cao-kailin" in next_link
         assert "page=2" in next_link
-        assert len(positions(client.get("/articles/?tag=政法&reporter=cao-kailin" + "&page=2"))) == 1
+        assert (
+            len(positions(client.get("/articles/?tag=政法&reporter=cao-kailin" + "&page=2"))) == 1
+        )
     finally:
         views.ArticleListView.paginate_by = original
 
@@ -148,6 +153,10 @@ def test_pagination_keeps_the_other_parameters(client, seed, settings):
         "/archive/2021/13/",
         "/archive/2021/08/",
         "/archive/9999/",
+        "/articles/?reporter=%00",
+        "/articles/?district=nan%00xun",
+        "/articles/?tag=%E6%94%BF%00",
+        "/articles/?tag=%ED%A0%80",
     ],
 )
 def test_what_does_not_exist_is_a_friendly_404(client, seed, url):
@@ -191,6 +200,22 @@ def test_related_stories_share_tags_or_districts(client, seed):
     related = [a["href"] for a in page.select("aside.related a")]
     # Report 4 shares both 政法 and 湖州市 with report 3; report 2 too; report 1 shares nothing.
     assert related[:2] and set(related) == {seed[2].get_absolute_url(), seed[4].get_absolute_url()}
+
+
+def test_a_listing_orders_the_bylines_of_its_page_without_touching_other_stories(
+    client, seed, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/articles/")
+    byline_query = next(q["sql"] for q in queries if 'FROM "articles_byline"' in q["sql"])
+    assert '"articles_article"' not in byline_query
+    page_query = next(
+        q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "search_vector" not in page_query
 
 
 def test_main_holds_only_the_listed_stories(client, seed):

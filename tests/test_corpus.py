@@ -28,7 +28,10 @@ def test_stories_look_like_the_paper():
     ]
     for story in stories:
         assert story.headline and story.body
-        assert all(p.endswith(("。", "”", "！", "？")) or p.startswith("### ") for p in story.body.split("\n\n"))
+        assert all(
+            p.endswith(("。", "”", "！", "？")) or p.startswith("### ")
+            for p in story.body.split("\n\n")
+        )
         assert 1 <= len(story.bylines) <= 3
         assert set(story.districts) <= set(REGIONS)
         assert len(story.tags) >= 1
@@ -49,7 +52,9 @@ def test_word_frequencies_are_skewed_like_real_text():
 
 @pytest.mark.django_db
 def test_the_command_adds_marked_stories_and_clear_removes_them(seed):
-    call_command("generate_corpus", "--articles", "120", "--seed", "5", "--batch-size", "50", verbosity=0)
+    call_command(
+        "generate_corpus", "--articles", "120", "--seed", "5", "--batch-size", "50", verbosity=0
+    )
     assert Article.objects.generated().count() == 120
     generated = Article.objects.generated().first()
     assert generated.bylines.exists() and generated.districts.exists() and generated.tags.exists()

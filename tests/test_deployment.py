@@ -82,8 +82,16 @@ def gunicorn_site(tmp_path):
     manage("collectstatic", "--noinput", env=env)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "huzhou_news.wsgi"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "huzhou_news.wsgi",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -50,9 +50,7 @@ def browser_errors(page):
 
     def on_console(message):
         # Browsers ask for /favicon.ico on their own; the archive has none.
-        if message.type == "error" and not message.location.get("url", "").endswith(
-            "/favicon.ico"
-        ):
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
             errors.append(message.text)
 
     page.on("console", on_console)
@@ -135,7 +133,8 @@ def test_an_editor_adds_a_byline_with_the_autocomplete(
     assert "成功修改" in page.locator(".messagelist").inner_text()
 
     assert [str(b) for b in Article.objects.get(pk=article.pk).bylines.all()] == [
-        "通讯员 高飞", "摄影 曹凯琳"
+        "通讯员 高飞",
+        "摄影 曹凯琳",
     ]
     page.goto(live_server.url + article.get_absolute_url())
     byline = re.sub(r"\s+", " ", page.locator(".story__byline").inner_text())

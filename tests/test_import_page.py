@@ -13,7 +13,14 @@ NOTE = "推定日期的理由。"
 
 def import_page(path, *extra):
     call_command(
-        "import_page", str(path), "--date", "2021-09-30", "--estimated", "--note", NOTE, *extra,
+        "import_page",
+        str(path),
+        "--date",
+        "2021-09-30",
+        "--estimated",
+        "--note",
+        NOTE,
+        *extra,
         verbosity=0,
     )
 
@@ -59,7 +66,9 @@ def test_a_corrected_page_updates_the_story_in_place(db, tmp_path):
     import_page(SEED_PAGE)
     corrected = tmp_path / "000_fbd30dea7fb6adfd.txt"
     corrected.write_text(
-        SEED_PAGE.read_text(encoding="utf-8").replace("通讯员 高飞\n\n本报讯", "记者 高飞\n\n本报讯"),
+        SEED_PAGE.read_text(encoding="utf-8").replace(
+            "通讯员 高飞\n\n本报讯", "记者 高飞\n\n本报讯"
+        ),
         encoding="utf-8",
     )
     import_page(corrected)
@@ -72,7 +81,9 @@ def test_a_malformed_page_names_the_file_and_line_and_writes_nothing(db, tmp_pat
     broken = tmp_path / "broken.txt"
     text = SEED_PAGE.read_text(encoding="utf-8")
     # Report 3's byline is lost: its headline is followed straight by body text.
-    broken.write_text(text.replace("见习记者 曹凯琳\n\n本报讯 近日,走进", "本报讯 近日,走进"), "utf-8")
+    broken.write_text(
+        text.replace("见习记者 曹凯琳\n\n本报讯 近日,走进", "本报讯 近日,走进"), "utf-8"
+    )
     with pytest.raises(CommandError) as error:
         import_page(broken)
     assert str(error.value).startswith(f"{broken}, line 57: expected the byline of")

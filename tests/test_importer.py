@@ -84,7 +84,13 @@ def test_printed_text_is_kept_verbatim(reports):
 
 
 def test_join_column_breaks_keeps_subheads_and_finished_paragraphs_apart():
-    blocks = [("以点带面", False), ("小标题", True), ("一段。", False), ("开展", False), ("整治。", False)]
+    blocks = [
+        ("以点带面", False),
+        ("小标题", True),
+        ("一段。", False),
+        ("开展", False),
+        ("整治。", False),
+    ]
     assert join_column_breaks(blocks) == [
         ("以点带面", False),
         ("小标题", True),

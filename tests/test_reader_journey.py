@@ -17,9 +17,13 @@ def test_a_reader_browses_filters_and_searches(page, live_server, seed):
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("main .card").count() == 4
 
-    page.get_by_role("link", name="发现问题排查见底 推动隐患整改见效 全力以赴打赢国庆安保维稳攻坚战").click()
+    page.get_by_role(
+        "link", name="发现问题排查见底 推动隐患整改见效 全力以赴打赢国庆安保维稳攻坚战"
+    ).click()
     assert page.title().startswith("发现问题排查见底")
-    assert page.locator("main .story__kicker").inner_text().startswith("湖州召开两个“排查见底”推进会")
+    assert (
+        page.locator("main .story__kicker").inner_text().startswith("湖州召开两个“排查见底”推进会")
+    )
 
     page.locator("main .story__byline").get_by_role("link", name="曹凯琳").click()
     assert page.locator("main h1").inner_text() == "曹凯琳的稿件"
@@ -42,7 +46,12 @@ def test_no_sideways_scrolling_and_readable_text_on_a_phone(chromium, live_serve
     context = chromium.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     tab = context.new_page()
     try:
-        for path in ["/", seed[1].get_absolute_url(), "/articles/?reporter=cao-kailin", "/districts/"]:
+        for path in [
+            "/",
+            seed[1].get_absolute_url(),
+            "/articles/?reporter=cao-kailin",
+            "/districts/",
+        ]:
             tab.goto(live_server.url + path)
             assert tab.evaluate("document.documentElement.scrollWidth") <= 360, path
         tab.goto(live_server.url + seed[1].get_absolute_url())
@@ -95,8 +104,14 @@ def test_pages_pass_axe_accessibility_checks(chromium, live_server, seed, scheme
     context = chromium.new_context(color_scheme=scheme, bypass_csp=True)
     tab = context.new_page()
     paths = [
-        "/", seed[1].get_absolute_url(), "/articles/?reporter=cao-kailin&tag=政法",
-        "/reporters/", "/districts/", "/tags/", "/archive/2021/", "/search/?q=湖州",
+        "/",
+        seed[1].get_absolute_url(),
+        "/articles/?reporter=cao-kailin&tag=政法",
+        "/reporters/",
+        "/districts/",
+        "/tags/",
+        "/archive/2021/",
+        "/search/?q=湖州",
         "/articles/999999/",
     ]
     failures = {}

@@ -179,9 +179,7 @@ def test_snippet_is_cut_around_the_best_match(seed):
     assert search.snippet("短文。", "国庆") == "短文。"
 
 
-@pytest.mark.parametrize(
-    "query", ["", "   ", "\x00", '"* ( ) : ^', "？！。"]
-)
+@pytest.mark.parametrize("query", ["", "   ", "\x00", '"* ( ) : ^', "？！。"])
 def test_empty_query_shows_help(client, seed, query):
     response = client.get("/search/", {"q": query})
     main = html(response).select_one("main#main")

@@ -1,7 +1,6 @@
 """The seed page, as loaded by `loaddata seed_reports`, is what was printed."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -111,8 +110,14 @@ def test_importing_the_seed_over_the_fixture_changes_nothing(seed):
     before = {a.pk: (a.updated_at, a.body) for a in Article.objects.all()}
     bylines = list(Byline.objects.values_list("pk", flat=True))
     call_command(
-        "import_page", str(SEED_PAGE), "--date", "2021-09-30", "--estimated",
-        "--note", seed[1].editorial_note, verbosity=0,
+        "import_page",
+        str(SEED_PAGE),
+        "--date",
+        "2021-09-30",
+        "--estimated",
+        "--note",
+        seed[1].editorial_note,
+        verbosity=0,
     )
     assert {a.pk: (a.updated_at, a.body) for a in Article.objects.all()} == before
     assert list(Byline.objects.values_list("pk", flat=True)) == bylines
@@ -149,8 +154,12 @@ def test_the_fixture_file_holds_the_whole_seed():
     objects = json.loads((ROOT / "fixtures" / "seed_reports.json").read_text(encoding="utf-8"))
     models = {o["model"] for o in objects}
     assert models == {
-        "articles.region", "articles.reporter", "articles.article", "articles.byline",
-        "taggit.tag", "taggit.taggeditem",
+        "articles.region",
+        "articles.reporter",
+        "articles.article",
+        "articles.byline",
+        "taggit.tag",
+        "taggit.taggeditem",
     }
     assert sum(o["model"] == "articles.article" for o in objects) == 4
 

@@ -21,10 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=0, help="How many stories to add.")
-        parser.add_argument("--seed", type=int, default=1, help="Random seed: same seed, same corpus.")
         parser.add_argument(
-            "--batch-size", type=int, default=2000, help="Stories per bulk insert."
+            "--seed", type=int, default=1, help="Random seed: same seed, same corpus."
         )
+        parser.add_argument("--batch-size", type=int, default=2000, help="Stories per bulk insert.")
         parser.add_argument(
             "--clear",
             action="store_true",
@@ -56,7 +56,9 @@ class Command(BaseCommand):
             self.stdout.flush()
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS(f"Added {articles:,} generated stories in {time.monotonic() - started:.1f}s.")
+            self.style.SUCCESS(
+                f"Added {articles:,} generated stories in {time.monotonic() - started:.1f}s."
+            )
         )
 
     def clear(self):
