@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -8,6 +9,8 @@ from taggit.models import Tag
 
 from . import search
 from .models import Article, Region, Reporter
+
+RELATED_CACHE_SECONDS = 60 * 60
 
 
 class Sidebar:
@@ -151,8 +154,20 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["previous_on_page"], context["next_on_page"] = article.page_neighbours()
-        context["related"] = Article.objects.related_to(article).for_listing()
+        context["related"] = self.related_stories(article)
         return context
+
+    def related_stories(self, article):
+        # Scoring costs tens of milliseconds at scale; a story's related list may lag new
+        # stories by an hour, and a change to the story itself (updated_at) starts afresh.
+        key = f"related:{article.pk}:{article.updated_at.timestamp()}"
+        ids = cache.get_or_set(
+            key,
+            lambda: list(Article.objects.related_to(article).values_list("pk", flat=True)),
+            RELATED_CACHE_SECONDS,
+        )
+        stories = Article.objects.only("headline", "published_on").in_bulk(ids)
+        return [stories[pk] for pk in ids if pk in stories]
 
 
 class ArchiveMixin(SidebarMixin):

@@ -85,7 +85,7 @@ def main():
     parser.add_argument("--warm", action="store_true", help="Keep the cache between requests.")
     args = parser.parse_args()
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     print(
         f"{Article.objects.count():,} stories on {connection.vendor}; "
         f"{args.repeat} requests each, cache {'warm' if args.warm else 'cleared'}\n"

@@ -8,6 +8,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = ROOT / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: cached fragments and lists outlive a test's
+    database transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seed(db):
     """The four seed reports, loaded the way `make run` loads them."""

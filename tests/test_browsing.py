@@ -218,6 +218,16 @@ def test_a_listing_orders_the_bylines_of_its_page_without_touching_other_stories
     assert "search_vector" not in page_query
 
 
+def test_related_stories_come_from_around_the_same_time(client, seed):
+    from articles.models import Article
+
+    Article.objects.filter(pk=seed[4].pk).update(published_on="2019-06-01")
+    Article.objects.filter(pk=seed[2].pk).update(published_on="2021-07-15")
+    page = html(client.get(seed[3].get_absolute_url()))
+    # Report 4 shares as much with report 3 but is two years older; report 2 is 11 weeks off.
+    assert [a["href"] for a in page.select("aside.related a")] == [seed[2].get_absolute_url()]
+
+
 def test_main_holds_only_the_listed_stories(client, seed):
     page = html(client.get("/articles/?reporter=cao-kailin"))
     main = page.select_one("main")

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles.corpus import TOPIC_TAGS, CorpusGenerator
@@ -55,6 +55,10 @@ class Command(BaseCommand):
             self.stdout.write(f"\r{done:,}/{articles:,} stories ({rate:,.0f}/s)", ending="")
             self.stdout.flush()
         self.stdout.write("")
+        # Fresh planner statistics: without them PostgreSQL plans for the empty tables it saw
+        # last and picks nested loops over tens of thousands of rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {articles:,} generated stories in {time.monotonic() - started:.1f}s."
