@@ -391,20 +391,18 @@ def merge_reporters(keep, duplicates, user=None):
     return moved
 
 
-@admin.register(Reporter)
-class ReporterAdmin(EditorialVersionAdmin):
-    list_display = ["name", "slug", "story_count"]
-    search_fields = ["name", "slug"]
-    # An explicit order: the story counts group the rows, which drops the model's ordering.
-    ordering = ["slug"]
-    readonly_fields = ["slug"]
-    actions = ["merge_selected"]
+class StoryCountMixin:
+    """A 稿件数 column; renaming a reporter or region marks their stories changed, so that
+    cached copies of those pages are not served again."""
+
+    story_count_path = None  # from this model to its stories
+    stories_lookup = None  # from Article back to this model
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(story_count=Count("bylines__article", distinct=True))
+            .annotate(story_count=Count(self.story_count_path, distinct=True))
         )
 
     @admin.display(description="稿件数", ordering="story_count")
@@ -414,7 +412,18 @@ class ReporterAdmin(EditorialVersionAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            touch_stories(Article.objects.filter(bylines__reporter=obj))
+            touch_stories(Article.objects.filter(**{self.stories_lookup: obj}))
+
+
+@admin.register(Reporter)
+class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
+    story_count_path, stories_lookup = "bylines__article", "bylines__reporter"
+    list_display = ["name", "slug", "story_count"]
+    search_fields = ["name", "slug"]
+    # An explicit order: the story counts group the rows, which drops the model's ordering.
+    ordering = ["slug"]
+    readonly_fields = ["slug"]
+    actions = ["merge_selected"]
 
     @admin.action(description="合并所选记者（同一人）", permissions=["change"])
     def merge_selected(self, request, queryset):
@@ -449,21 +458,11 @@ class ReporterAdmin(EditorialVersionAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(EditorialVersionAdmin):
+class RegionAdmin(StoryCountMixin, EditorialVersionAdmin):
+    story_count_path, stories_lookup = "articles", "districts"
     list_display = ["name", "kind", "parent", "position", "story_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     ordering = ["position", "name"]
     list_select_related = ["parent"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("articles", distinct=True))
-
-    @admin.display(description="稿件数", ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            touch_stories(obj.articles.all())

@@ -59,6 +59,13 @@ class ArticleFilterMixin(SidebarMixin):
     def query(self):
         return self.request.GET.get("q", "").strip()
 
+    def url_without(self, name):
+        """This listing without one filter (and back on its first page)."""
+        params = self.request.GET.copy()
+        params.pop(name, None)
+        params.pop("page", None)
+        return f"?{params.urlencode()}" if params else self.request.path
+
     def filtered_articles(self):
         """The filtered stories: best match first when searching, else newest first."""
         articles = Article.objects.filter_by(**self.get_filters())
@@ -78,7 +85,12 @@ class ArticleFilterMixin(SidebarMixin):
         filters = self.get_filters()
         context["filters"] = filters
         context["active_filters"] = [
-            {"name": name, "label": self.filter_labels[name], "object": obj}
+            {
+                "name": name,
+                "label": self.filter_labels[name],
+                "object": obj,
+                "remove_url": self.url_without(name),
+            }
             for name, obj in filters.items()
             if name != self.url_filter
         ]
