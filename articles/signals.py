@@ -1,4 +1,5 @@
-"""Keep the search index current, in the same transaction as the change.
+"""Keep the search index current, in the same transaction as the change; forget cached
+browsing fragments once a change is committed.
 
 A story's index entry holds its own text and its bylines, districts and tags, which arrive after
 it (in the admin's inlines, the importer, `loaddata`), so every one of those changes reindexes
@@ -12,6 +13,9 @@ their stories are reindexed once, after the last row is gone, not once per row.
 import weakref
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.db import transaction
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag, TaggedItem
@@ -143,7 +147,21 @@ def name_saved(sender, instance, created, raw, using, **kwargs):
     search.index_articles(Article.objects.using(using).filter(pk__in=stories))
 
 
+def forget_cached_sidebar(sender, using=None, **kwargs):
+    """The browsing sidebar (districts and tags with counts, years) is cached for minutes;
+    a saved or deleted story, region or tag changes it. After the commit, so that a request
+    running meanwhile cannot cache the state from before it again."""
+    transaction.on_commit(lambda: cache.delete(make_template_fragment_key("sidebar")), using=using)
+
+
 def connect():
+    for model in (Article, Region, Tag, TaggedItem):
+        for signal in (post_save, post_delete):
+            signal.connect(forget_cached_sidebar, sender=model, dispatch_uid="articles.sidebar")
+    m2m_changed.connect(
+        forget_cached_sidebar, sender=Article.districts.through, dispatch_uid="articles.sidebar"
+    )
+
     uid = "articles.search"
     post_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid=f"{uid}.article")

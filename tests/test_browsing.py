@@ -271,3 +271,25 @@ def test_listings_run_a_fixed_number_of_queries(client, seed, url, django_assert
     with django_assert_num_queries(few):
         cache.clear()
         client.get(url)
+
+
+def test_the_cached_sidebar_is_forgotten_when_a_story_changes(
+    client, seed, django_capture_on_commit_callbacks
+):
+    from taggit.models import Tag
+
+    sidebar = lambda: [text_of(a) for a in html(client.get("/")).select("aside .chips a")]  # noqa: E731
+    assert "国庆" in sidebar()
+    with django_capture_on_commit_callbacks(execute=True):
+        tag = Tag.objects.get(name="国庆")
+        tag.name = "国庆节"
+        tag.save()
+    assert "国庆节" in sidebar() and "国庆" not in sidebar()
+
+
+def test_the_500_page_is_friendly_and_in_chinese(rf):
+    from articles.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "服务器出了点问题" in response.content.decode()
