@@ -465,4 +465,3 @@ class RegionAdmin(StoryCountMixin, EditorialVersionAdmin):
     search_fields = ["name", "slug"]
     ordering = ["position", "name"]
     list_select_related = ["parent"]
-

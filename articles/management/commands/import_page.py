@@ -2,7 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles.importer import PageFormatError, detect_regions, parse_page
 from articles.models import Article, Byline, Region, Reporter
@@ -50,17 +50,23 @@ class Command(BaseCommand):
         except PageFormatError as error:
             raise CommandError(str(error)) from None
 
-        with transaction.atomic():
-            counts = {"created": 0, "updated": 0, "unchanged": 0}
-            for report in reports:
-                outcome = save_report(
-                    report,
-                    source=source,
-                    published_on=options["date"],
-                    estimated=options["estimated"],
-                    note=options["note"],
-                )
-                counts[outcome] += 1
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        try:
+            with transaction.atomic():
+                for report in reports:
+                    outcome = save_report(
+                        report,
+                        source=source,
+                        published_on=options["date"],
+                        estimated=options["estimated"],
+                        note=options["note"],
+                    )
+                    counts[outcome] += 1
+        except DatabaseError as error:
+            raise CommandError(
+                f"{path}, line {report.line}: the database refused the report “{report.headline}”"
+                f" ({error}); nothing from this page was imported."
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{path}: {len(reports)} reports, {counts['created']} created, "
