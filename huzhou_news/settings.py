@@ -166,6 +166,9 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
+# Chinese separators (，、) and names that survive a story's re-save; see articles/tags.py.
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
 
 ARCHIVE_PAGE_SIZE = 20
 
