@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
@@ -22,10 +23,11 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 from taggit.forms import TagField, TagWidget
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from .models import Article, Byline, Region, Reporter
 from .search import InvalidQuery
+from .validators import publication_year
 
 admin.site.site_header = "湖州新闻档案 · 编辑部"
 admin.site.site_title = "湖州新闻档案编辑部"
@@ -59,7 +61,23 @@ def keep_original(obj):
         keep_version(obj, "修改前的原始版本。")
 
 
-class EditorialVersionAdmin(VersionAdmin):
+# The largest primary key the databases store (a 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+class SelectionCheckMixin:
+    """A changelist action posted with a selection that cannot be a primary key (`abc`, a
+    number of forty digits, typed or forged) gets a message, not a 500 from the query."""
+
+    def response_action(self, request, queryset):
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_PK):
+                self.message_user(request, "所选条目无效，请重新选择。", messages.WARNING)
+                return redirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class EditorialVersionAdmin(SelectionCheckMixin, VersionAdmin):
     """django-reversion's admin, plus a history that shows each version and restores it in one
     click, and a snapshot before every delete so that deleted objects can be recovered."""
 
@@ -161,21 +179,14 @@ class EditorialVersionAdmin(VersionAdmin):
 # --- Stories --------------------------------------------------------------------------------
 
 
-class ChineseTagField(TagField):
-    """taggit's field, also taking the Chinese comma and enumeration comma as separators."""
-
-    def clean(self, value):
-        if isinstance(value, str):
-            value = value.replace("，", ",").replace("、", ",")
-        return super().clean(value)
-
-
 class ArticleAdminForm(forms.ModelForm):
-    tags = ChineseTagField(
+    # Names are split and written back by articles/tags.py (TAGGIT_TAGS_FROM_STRING): Chinese
+    # commas separate too, and a saved story's tags come back unchanged.
+    tags = TagField(
         label="标签",
         required=False,
         widget=TagWidget(attrs={"size": 60}),
-        help_text="用逗号分隔，如：国庆，安保维稳。",
+        help_text="用逗号或顿号分隔，如：国庆，旅游、古镇。名称本身含逗号、顿号或空格时加英文双引号。",
     )
 
     class Meta:
@@ -246,10 +257,11 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(day.year), f"{day.year}年") for day in years]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(published_on__year=int(value))
-        return queryset
+        if not self.value():
+            return queryset
+        # ?year=0, 10000, ² or a number of a hundred digits: no story, rather than a 500.
+        year = publication_year(self.value())
+        return queryset.none() if year is None else queryset.filter(published_on__year=year)
 
 
 @admin.register(Article)
@@ -465,3 +477,206 @@ class RegionAdmin(StoryCountMixin, EditorialVersionAdmin):
     search_fields = ["name", "slug"]
     ordering = ["position", "name"]
     list_select_related = ["parent"]
+
+
+# --- Tags -----------------------------------------------------------------------------------
+# taggit's own TagAdmin tags any object of any model (users, sessions, permissions), changes
+# stories' tags without a story version, and its merge view fails with nothing selected. This one
+# tags stories only and versions every story whose tags it changes.
+
+
+def version_stories(story_ids, user, comment):
+    """A version of each story as it now stands, each in a revision of its own (so that one
+    story's change can be undone from its history without touching the others); saving moves
+    `updated_at`, so cached copies of their pages go stale, and reindexes them."""
+    for story in Article.objects.filter(pk__in=story_ids):
+        with reversion.create_revision():
+            story.save()
+            reversion.add_to_revision(story)
+            reversion.set_user(user)
+            reversion.set_comment(comment)
+
+
+def keep_originals(story_ids):
+    for story in Article.objects.filter(pk__in=story_ids):
+        keep_original(story)
+
+
+def merge_tags(keep, duplicates, user=None):
+    """Put `keep` on every story tagged with one of `duplicates`, delete the duplicates, and
+    return the number of stories changed."""
+    names = "、".join(tag.name for tag in duplicates)
+    story_type = ContentType.objects.get_for_model(Article)
+    with transaction.atomic():
+        links = TaggedItem.objects.filter(tag__in=duplicates)
+        story_ids = set(links.filter(content_type=story_type).values_list("object_id", flat=True))
+        keep_originals(story_ids)
+        for link in links:
+            already = TaggedItem.objects.filter(
+                tag=keep, content_type_id=link.content_type_id, object_id=link.object_id
+            )
+            if already.exists():
+                link.delete()
+            else:
+                link.tag = keep
+                link.save()
+        version_stories(story_ids, user, f"合并标签：{names} → {keep.name}。")
+        Tag.objects.filter(pk__in=[tag.pk for tag in duplicates]).delete()
+    return len(story_ids)
+
+
+class StoryTaggingForm(forms.ModelForm):
+    object_id = forms.IntegerField(label="稿件编号", min_value=1)
+
+    class Meta:
+        model = TaggedItem
+        fields = ["object_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.content_type = ContentType.objects.get_for_model(Article)
+
+    def clean_object_id(self):
+        story_id = self.cleaned_data["object_id"]
+        if not Article.objects.filter(pk=story_id).exists():
+            raise forms.ValidationError(f"没有编号为 {story_id} 的稿件。")
+        story_type = ContentType.objects.get_for_model(Article)
+        already = TaggedItem.objects.filter(
+            tag_id=self.instance.tag_id, content_type=story_type, object_id=story_id
+        ).exclude(pk=self.instance.pk)
+        if self.instance.tag_id and already.exists():
+            raise forms.ValidationError(f"编号为 {story_id} 的稿件已经有这个标签。")
+        return story_id
+
+
+class StoryTaggingFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if form in self.deleted_forms or not hasattr(form, "cleaned_data"):
+                continue
+            story_id = form.cleaned_data.get("object_id")
+            if story_id in seen:
+                raise forms.ValidationError(f"编号为 {story_id} 的稿件填了两次。")
+            if story_id:
+                seen.add(story_id)
+
+
+class StoryTaggingInline(admin.TabularInline):
+    """The stories that carry a tag; only stories can be tagged here."""
+
+    model = TaggedItem
+    form = StoryTaggingForm
+    formset = StoryTaggingFormSet
+    fields = ["object_id", "story"]
+    readonly_fields = ["story"]
+    extra = 1
+    verbose_name = "稿件"
+    verbose_name_plural = "带这个标签的稿件"
+
+    def get_queryset(self, request):
+        story_type = ContentType.objects.get_for_model(Article)
+        return super().get_queryset(request).filter(content_type=story_type)
+
+    def has_delete_permission(self, request, obj=None):
+        # Taking a tag off a story is editing the story (and versioned with it), as in the
+        # story's own form; editors have no delete permission on tag links as such.
+        return request.user.has_perm("articles.change_article")
+
+    @admin.display(description="主题")
+    def story(self, link):
+        if not link.object_id:
+            return "—"
+        story = Article.objects.filter(pk=link.object_id).only("headline").first()
+        return story.headline if story else "（稿件已删除）"
+
+
+def changed_story_ids(formset):
+    """Stories whose tags a saved tagging formset changes: before and after each change."""
+    story_ids = set()
+    for form in formset.forms:
+        if not form.has_changed() and form not in formset.deleted_forms:
+            continue
+        if form.instance.pk:
+            story_ids.add(TaggedItem.objects.get(pk=form.instance.pk).object_id)
+        if form.cleaned_data.get("object_id"):
+            story_ids.add(form.cleaned_data["object_id"])
+    return story_ids
+
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
+    inlines = [StoryTaggingInline]
+    list_display = ["name", "slug", "story_count"]
+    ordering = ["name"]
+    search_fields = ["name", "slug"]
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        story_type = ContentType.objects.get_for_model(Article)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                story_count=Count(
+                    "taggit_taggeditem_items",
+                    filter=Q(taggit_taggeditem_items__content_type=story_type),
+                )
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        # A new tag's slug is made from its name; an existing tag's slug is its page's address
+        # and stays as it is when the tag is renamed.
+        return ["name"] if obj is None else ["name", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["slug"]
+
+    @admin.display(description="稿件数", ordering="story_count")
+    def story_count(self, tag):
+        return tag.story_count
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TaggedItem:
+            return super().save_formset(request, form, formset, change)
+        story_ids = changed_story_ids(formset)
+        keep_originals(story_ids)
+        super().save_formset(request, form, formset, change)
+        version_stories(story_ids, request.user, f"在标签“{form.instance.name}”中修改标签。")
+
+    @admin.action(description="合并所选标签", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        tags = list(queryset.order_by("-story_count", "pk"))
+        if len(tags) < 2:
+            self.message_user(request, "请至少选择两个标签再合并。", messages.WARNING)
+            return None
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            keep = next((t for t in tags if str(t.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                error = "请选择合并后保留哪一个标签。"
+            else:
+                duplicates = [t for t in tags if t.pk != keep.pk]
+                changed = merge_tags(keep, duplicates, user=request.user)
+                self.message_user(
+                    request,
+                    f"已将 {'、'.join(t.name for t in duplicates)} 合并到 {keep.name}，"
+                    f"涉及稿件 {changed} 篇。",
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "合并标签",
+            "opts": self.opts,
+            "tags": tags,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,6 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "新闻稿件"
 
     def ready(self):
-        from . import signals
+        from taggit.models import Tag
+
+        from . import signals, tags
 
         signals.connect()
+        pre_save.connect(tags.give_usable_slug, sender=Tag, dispatch_uid="articles.tag_slug")

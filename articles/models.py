@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from .slugs import pinyin_slug
+from .validators import validate_publication_date
 
 RELATED_WINDOW_DAYS = 90
 
@@ -176,11 +176,15 @@ class ArticleQuerySet(models.QuerySet):
         most of a second at 100,000 stories."""
         tag_ids = [tag.pk for tag in article.tags.all()]
         region_ids = [region.pk for region in article.districts.all()]
+        # Clamped: a story dated 0001-01-01 or 9999-12-31 (written before dates were validated,
+        # or behind the ORM's back) must still show its page.
         window = datetime.timedelta(days=within_days)
+        earliest = max(article.published_on, datetime.date.min + window) - window
+        latest = min(article.published_on, datetime.date.max - window) + window
         return (
             self.exclude(pk=article.pk)
-            .filter(published_on__gte=article.published_on - window)
-            .filter(published_on__lte=article.published_on + window)
+            .filter(published_on__gte=earliest)
+            .filter(published_on__lte=latest)
             .filter(Q(tags__in=tag_ids) | Q(districts__in=region_ids))
             .annotate(
                 shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
@@ -263,9 +267,11 @@ class Article(models.Model):
             errors["headline"] = "请填写主题（标题）：不能只有空格。"
         if self.body and not self.body.strip():
             errors["body"] = "正文不能为空：不能只有空格和空行。"
-        today = timezone.localdate()
-        if self.published_on and self.published_on > today:
-            errors["published_on"] = f"见报日期不能晚于今天（{today:%Y-%m-%d}）。"
+        if self.published_on:
+            try:
+                validate_publication_date(self.published_on)
+            except ValidationError as error:
+                errors["published_on"] = error.messages
         if errors:
             raise ValidationError(errors)
 

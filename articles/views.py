@@ -221,6 +221,21 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without its token, or from another site, or after the
+    session behind it ended. Django's reason is for developers; the editor gets what to do."""
+    message = "表单已过期或来源无法确认：请返回上一页，刷新后重新提交。"
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

@@ -3,7 +3,8 @@ Settings for the Huzhou news archive.
 
 Everything that differs between a laptop and production comes from the environment:
 DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS,
-DJANGO_SECURE_SSL_REDIRECT and REDIS_URL. See README.md.
+DJANGO_SECURE_SSL_REDIRECT, DJANGO_BEHIND_PROXY (with DJANGO_PROXY_COUNT) and REDIS_URL.
+See README.md.
 """
 
 import os
@@ -30,14 +31,36 @@ def env_list(name, default=""):
 
 DEBUG = env_flag("DJANGO_DEBUG")
 
+
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}.")
+    return int(value)
+
+
+def weak_secret_key(key):
+    """Django's own test (security.W009): short, few distinct characters, or a generated
+    development key."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off the site will not start "
+        "without a secret key: set DJANGO_SECRET_KEY to a long random string "
+        "(or set DJANGO_DEBUG=1 for local development)."
+    )
+if SECRET_KEY and weak_secret_key(SECRET_KEY) and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too weak: it needs at least 50 characters, at least 5 of them "
+        "different, and must not start with 'django-insecure-'. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off the site will not start "
-            "without a secret key: set DJANGO_SECRET_KEY to a long random string "
-            "(or set DJANGO_DEBUG=1 for local development)."
-        )
     # Only ever reached with DEBUG on: a fixed key is harmless for local development.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -62,6 +85,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response and every log line of a request carry its request id.
+    "articles.request_logging.RequestIdMiddleware",
+    # The security headers wrap everything below, so that every response carries them: the
+    # SSL redirect, static files, the read-only site's 405, CSRF's 403, error pages.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "articles.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
@@ -72,8 +102,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # django-axes wants to be last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +177,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
+# Behind a reverse proxy (DJANGO_BEHIND_PROXY=1) and only then, the proxy's headers are trusted:
+# X-Forwarded-Proto says whether the client came over HTTPS, and login throttling keys on the
+# client address the proxy puts in X-Forwarded-For. Without it, a client could claim HTTPS or
+# another address by sending those headers itself.
+BEHIND_PROXY = env_flag("DJANGO_BEHIND_PROXY")
+# How many proxies of ours stand in front of gunicorn (nginx alone: 1). Each appends the address
+# it received the request from to X-Forwarded-For, so the client's address is the PROXY_COUNT-th
+# from the right; entries further left were sent by the client and may be forged.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1, minimum=1)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # django-ipware counts only the proxies *listed* in X-Forwarded-For; the nearest one is
+    # REMOTE_ADDR. axes asks it strictly: a header with more entries than our proxies write
+    # (a forged prefix) is not believed, and the request is keyed on REMOTE_ADDR instead.
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    SECURE_PROXY_SSL_HEADER = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -158,6 +206,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers and feed readers
+# ask for whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -166,20 +217,54 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
+# Chinese separators (，、) and names that survive a story's re-save; see articles/tags.py.
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
 
 ARCHIVE_PAGE_SIZE = 20
 
-# Production hardening: only where DEBUG is off, so local development stays plain HTTP.
-SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production defaults with debug off (`check --deploy` passes with no other setting); local
+# development with debug on stays plain HTTP. DJANGO_SECURE_SSL_REDIRECT=0 serves plain HTTP
+# with debug off (a local production-like run); HSTS is still sent on any HTTPS request.
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if SECURE_SSL_REDIRECT:
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+# Powerful browser features the site never uses, switched off for it and anything it embeds
+# (articles/security.py sends the header).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+CSRF_FAILURE_VIEW = "articles.views.csrf_failure"
 
 # The public site has no scripts and no third-party resources; the admin serves its own.
 CONTENT_SECURITY_POLICY = {
@@ -197,9 +282,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON line per warning or error, with the request's id and nothing secret (no cookies,
+# headers, form data or query strings; the secret key and database password are masked):
+# see articles/request_logging.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "articles.request_logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "level": "WARNING"}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own console handler would print the same errors again, unstructured.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

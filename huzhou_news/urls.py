@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler400 = "articles.views.bad_request"
+handler403 = "articles.views.permission_denied"
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"

@@ -36,6 +36,8 @@ def production_env(tmp_path, **extra):
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        # Plain HTTP on loopback: production's redirect to HTTPS switched off, as for a local run.
+        DJANGO_SECURE_SSL_REDIRECT="0",
     )
     env.update(extra)
     return env
