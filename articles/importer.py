@@ -55,9 +55,9 @@ _DATELINE = re.compile(
 )
 DATELINES = ("本报讯",)  # the commonest; the pattern above reads the others
 
-# A byline line holds names and roles only: no sentence punctuation, and it is short.
+# A byline line holds names and roles only: no sentence punctuation. (Not a length limit: an
+# overlong name must reach validation and be refused, not become the first paragraph.)
 _NOT_IN_BYLINES = re.compile(r"[，。,.；;：:！？!?“”\"《》]")
-MAX_BYLINE_LINE = 60
 
 # A paragraph that ends in none of these was cut by a column break and goes on in the next.
 CLOSING_PUNCTUATION = "。！？!?…；;：:”’\"'）)」』》】"
@@ -195,7 +195,7 @@ def starts_with_role(text):
 
 def looks_like_byline(line):
     """A line of roles and names ("记者 王琳", "新华社记者 李明", "张华 摄"), not a paragraph."""
-    if len(line) > MAX_BYLINE_LINE or _NOT_IN_BYLINES.search(line) or _HEADING.match(line):
+    if _NOT_IN_BYLINES.search(line) or _HEADING.match(line):
         return False
     words = line.split()
     is_credit = len(words) > 1 and words[-1] == PHOTO_CREDIT
