@@ -153,6 +153,7 @@ class Edition(models.Model):
         "日期为推定", default=False, help_text="版面未印日期、由编辑根据内容推定时勾选。"
     )
     editorial_note = models.TextField("编辑说明", blank=True)
+    is_generated = models.BooleanField("生成的测试期次", default=False, editable=False)
 
     objects = EditionQuerySet.as_manager()
 

@@ -97,6 +97,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("editorial_note", models.TextField(blank=True, verbose_name="编辑说明")),
+                (
+                    "is_generated",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="生成的测试期次"
+                    ),
+                ),
             ],
             options={"verbose_name": "期次", "verbose_name_plural": "期次", "ordering": ["-date"]},
         ),
