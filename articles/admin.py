@@ -198,8 +198,8 @@ class ArticleAdminForm(forms.ModelForm):
             "published_on",
             "date_is_estimated",
             "editorial_note",
-            "source_page",
-            "source_position",
+            "page",
+            "position",
             "districts",
             "tags",
             "dateline",
@@ -223,7 +223,7 @@ class ArticleAdminForm(forms.ModelForm):
 class BylineForm(forms.ModelForm):
     class Meta:
         model = Byline
-        fields = ["order", "role", "reporter"]
+        fields = ["order", "role", "agency", "reporter"]
         error_messages = {
             "reporter": {"required": "署名必须选择记者。"},
             "role": {"required": "署名必须选择身份（如“本报记者”）。"},
@@ -233,7 +233,7 @@ class BylineForm(forms.ModelForm):
 class BylineInline(admin.TabularInline):
     model = Byline
     form = BylineForm
-    fields = ["order", "role", "reporter"]
+    fields = ["order", "role", "agency", "reporter"]
     autocomplete_fields = ["reporter"]
     verbose_name = "署名"
     verbose_name_plural = "署名（按顺序号排列，小的在前）"
@@ -284,7 +284,7 @@ class ArticleAdmin(EditorialVersionAdmin):
     # The box needs a field to appear; the search itself is the site's (get_search_results).
     search_fields = ["headline"]
     search_help_text = "与网站相同的中文全文检索：主题、正文、记者、地区、标签。"
-    autocomplete_fields = ["districts"]
+    autocomplete_fields = ["districts", "page"]
     readonly_fields = ["body_preview", "created_at", "updated_at"]
     fieldsets = [
         ("标题", {"fields": ["kicker", "headline", "subheadline"]}),
@@ -295,7 +295,7 @@ class ArticleAdmin(EditorialVersionAdmin):
                 "fields": [
                     ("published_on", "date_is_estimated"),
                     "editorial_note",
-                    ("source_page", "source_position"),
+                    ("page", "position"),
                 ],
             },
         ),
@@ -680,3 +680,6 @@ class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/taggit/tag/merge.html", context)
+
+
+from . import admin_editions  # noqa: E402, F401  (registers Edition and Page)

@@ -10,7 +10,7 @@ from .views import ArticleListView
 
 def byline_data(byline):
     return {
-        "role": byline.get_role_display(),
+        "role": byline.role_label,
         "name": byline.reporter.name,
         "url": byline.reporter.get_absolute_url(),
     }
@@ -28,6 +28,18 @@ def article_summary(request, article):
         "bylines": [byline_data(b) for b in article.bylines.all()],
         "districts": [{"name": r.name, "slug": r.slug} for r in article.districts.all()],
         "tags": [{"name": t.name, "slug": t.slug} for t in article.tags.all()],
+    }
+
+
+def printed_page_data(request, page):
+    """Where the story was printed: {"date", "number" (null: 版次未详), "name", "url"}."""
+    if page is None:
+        return None
+    return {
+        "date": page.edition.date.isoformat(),
+        "number": page.number,
+        "name": page.name,
+        "url": request.build_absolute_uri(page.get_absolute_url()),
     }
 
 
@@ -79,7 +91,7 @@ class ArticleListAPIView(JSONErrorsMixin, ArticleListView):
 
 class ArticleDetailAPIView(JSONErrorsMixin, DetailView):
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.for_listing().select_related("page__edition")
 
     def render_to_response(self, context, **response_kwargs):
         article = self.object
@@ -88,6 +100,10 @@ class ArticleDetailAPIView(JSONErrorsMixin, DetailView):
             dateline=article.dateline,
             body=article.body,
             editorial_note=article.editorial_note,
-            source={"page": article.source_page, "position": article.source_position},
+            source={
+                "page": article.page.source if article.page else "",
+                "position": article.position,
+            },
+            printed_page=printed_page_data(self.request, article.page),
         )
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

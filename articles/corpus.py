@@ -109,6 +109,15 @@ def topic_vocabulary():
     return words
 
 
+PAGE_NAMES = ("要闻", "综合", "政法", "民生", "文体", "县区")
+
+
+def edition_layout(day):
+    """The pages of a generated edition: four to six, numbered and named like a daily's."""
+    count = 4 + day.toordinal() % 3
+    return [(number, PAGE_NAMES[number - 1]) for number in range(1, count + 1)]
+
+
 @dataclass
 class GeneratedStory:
     headline: str

@@ -3,8 +3,9 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -13,6 +14,9 @@ from .slugs import pinyin_slug
 from .validators import validate_publication_date
 
 RELATED_WINDOW_DAYS = 90
+# Index-backed (article_print_order_idx): the date, the page's number (denormalised onto the
+# story as page_order, since an ORDER BY across a join cannot use an index), the position.
+LATEST_FIRST = ["-published_on", "page_order", "position", "-id"]
 
 
 class RegionQuerySet(models.QuerySet):
@@ -128,9 +132,135 @@ def unique_slug(model, base):
     return slug
 
 
+UNKNOWN_PAGE_ORDER = 999  # the sort key of a page whose number is unknown: after the others
+UNKNOWN_PAGE_SLUG = "x"  # /editions/2021-09-30/x/: the page of an edition whose number is unknown
+
+
+def format_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class EditionQuerySet(models.QuerySet):
+    def with_page_counts(self):
+        return self.annotate(page_count=Count("pages"))
+
+
+class Edition(models.Model):
+    """One day's paper: the pages printed on a date."""
+
+    date = models.DateField("日期", unique=True)
+    date_is_estimated = models.BooleanField(
+        "日期为推定", default=False, help_text="版面未印日期、由编辑根据内容推定时勾选。"
+    )
+    editorial_note = models.TextField("编辑说明", blank=True)
+    is_generated = models.BooleanField("生成的测试期次", default=False, editable=False)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期次"
+        verbose_name_plural = "期次"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return format_date(self.date)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The stories carry the date too (published_on, indexed for every listing).
+        Article.objects.filter(page__edition=self).exclude(
+            published_on=self.date, date_is_estimated=self.date_is_estimated
+        ).update(published_on=self.date, date_is_estimated=self.date_is_estimated)
+
+    def get_absolute_url(self):
+        return reverse("articles:edition-detail", args=[self.date.isoformat()])
+
+
+class PageQuerySet(models.QuerySet):
+    def in_print_order(self):
+        return self.order_by(F("number").asc(nulls_last=True), "id")
+
+
+class Page(models.Model):
+    """One printed page (版) of an edition: its number (版次) and name (版名)."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name="期次", on_delete=models.PROTECT, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField(
+        "版次",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(UNKNOWN_PAGE_ORDER - 1)],
+        help_text="版次未详时留空。",
+    )
+    name = models.CharField("版名", max_length=30, blank=True, help_text="如“要闻”，可不填。")
+    source = models.CharField(
+        "来源文件", max_length=100, blank=True, help_text="导入时的版面文件名（不含扩展名）。"
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["-edition__date", F("number").asc(nulls_last=True), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"], name="unique_page_number_in_edition"
+            ),
+            # Its address is /editions/<date>/x/: one page of unknown number per edition.
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=Q(number__isnull=True),
+                name="one_unnumbered_page_per_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="unique_page_source"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} {self.label}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its stories carry its date and number, for LATEST_FIRST and every date filter.
+        facts = {
+            "published_on": self.edition.date,
+            "date_is_estimated": self.edition.date_is_estimated,
+            "page_order": self.sort_key,
+        }
+        self.articles.exclude(**facts).update(**facts)
+
+    def get_absolute_url(self):
+        return reverse("articles:page-detail", args=[self.edition.date.isoformat(), self.slug])
+
+    @property
+    def slug(self):
+        return str(self.number) if self.number else UNKNOWN_PAGE_SLUG
+
+    @property
+    def number_label(self):
+        return f"第{self.number}版" if self.number else "版次未详"
+
+    @property
+    def label(self):
+        """第3版 要闻, or 版次未详."""
+        return f"{self.number_label} {self.name}".strip()
+
+    @property
+    def sort_key(self):
+        return self.number or UNKNOWN_PAGE_ORDER
+
+
 class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
-        return self.order_by("-published_on", "-id")
+        """Newest date first; within a date, in printed order (page, then position)."""
+        return self.order_by(*LATEST_FIRST)
+
+    def in_print_order(self):
+        return self.order_by("position", "id")
 
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
@@ -221,10 +351,25 @@ class Article(models.Model):
         "日期为推定", default=False, help_text="版面未印日期、由编辑根据内容推定时勾选。"
     )
     editorial_note = models.TextField("编辑说明", blank=True)
-    source_page = models.CharField(
-        "来源版面", max_length=100, blank=True, help_text="导入时的版面文件名。"
+    page = models.ForeignKey(
+        Page,
+        verbose_name="见报版面",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        help_text="有版面时，见报日期以版面所属期次为准。",
     )
-    source_position = models.PositiveSmallIntegerField("版面位置", null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        "版面位置", null=True, blank=True, help_text="在版面上的顺序，头条为 1。"
+    )
+    # The page's number, or UNKNOWN_PAGE_ORDER: kept by save() and Page.save() for LATEST_FIRST.
+    page_order = models.PositiveSmallIntegerField(
+        "版次排序", default=UNKNOWN_PAGE_ORDER, editable=False
+    )
+    # What the importer last wrote (articles/management/commands/import_page.py): a story whose
+    # text no longer matches it was edited since, and a re-import leaves it alone.
+    import_digest = models.CharField("导入指纹", max_length=64, blank=True, editable=False)
     districts = models.ManyToManyField(
         Region, verbose_name="地区", related_name="articles", blank=True
     )
@@ -244,18 +389,29 @@ class Article(models.Model):
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
-        ordering = ["-published_on", "-id"]
+        ordering = LATEST_FIRST
         constraints = [
             models.UniqueConstraint(
-                fields=["source_page", "source_position"],
-                condition=~Q(source_page=""),
-                name="unique_position_on_source_page",
+                fields=["page", "position"],
+                condition=Q(page__isnull=False),
+                name="unique_position_on_page",
             )
         ]
-        indexes = [models.Index(fields=["-published_on", "-id"], name="article_latest_idx")]
+        indexes = [models.Index(fields=LATEST_FIRST, name="article_print_order_idx")]
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, **kwargs):
+        if self.page_id is not None:
+            # The page decides the date: listings filter and sort on published_on.
+            edition = self.page.edition
+            self.published_on = edition.date
+            self.date_is_estimated = edition.date_is_estimated
+            self.page_order = self.page.sort_key
+        else:
+            self.page_order = UNKNOWN_PAGE_ORDER
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", args=[self.pk])
@@ -277,19 +433,11 @@ class Article(models.Model):
 
     def page_neighbours(self):
         """The stories before and after this one on the same printed page (or None)."""
-        if not self.source_page:
+        if self.page_id is None or self.position is None:
             return None, None
-        same_page = Article.objects.filter(source_page=self.source_page)
-        previous = (
-            same_page.filter(source_position__lt=self.source_position)
-            .order_by("-source_position")
-            .first()
-        )
-        following = (
-            same_page.filter(source_position__gt=self.source_position)
-            .order_by("source_position")
-            .first()
-        )
+        same_page = Article.objects.filter(page_id=self.page_id).only("headline")
+        previous = same_page.filter(position__lt=self.position).order_by("-position").first()
+        following = same_page.filter(position__gt=self.position).order_by("position").first()
         return previous, following
 
     def body_blocks(self):
@@ -327,6 +475,12 @@ class Byline(models.Model):
         Reporter, verbose_name="记者", on_delete=models.PROTECT, related_name="bylines"
     )
     role = models.CharField("身份", max_length=30, choices=Role.choices)
+    agency = models.CharField(
+        "单位",
+        max_length=20,
+        blank=True,
+        help_text="转载稿件的通讯社或报社，如“新华社”；本报稿件留空。",
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
@@ -335,4 +489,9 @@ class Byline(models.Model):
         ordering = ["article", "order", "id"]
 
     def __str__(self):
-        return f"{self.get_role_display()} {self.reporter.name}"
+        return f"{self.role_label} {self.reporter.name}"
+
+    @property
+    def role_label(self):
+        """新华社记者, 本报记者, 通讯员…: the role as printed, with the agency of wire copy."""
+        return f"{self.agency}{self.get_role_display()}"

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Region, Reporter
+from .models import Article, Page, Region, Reporter
 
 
 class ArticleSitemap(Sitemap):
@@ -43,3 +43,23 @@ class BrowsingSitemap(Sitemap):
 
 
 sitemaps = {"articles": ArticleSitemap, "browse": BrowsingSitemap}
+
+
+class EditionSitemap(Sitemap):
+    """Every edition and every page of it."""
+
+    changefreq = "yearly"
+    limit = 10_000
+
+    def items(self):
+        pages = Page.objects.select_related("edition").order_by("edition__date", "number", "id")
+        items, last_edition = [], None
+        for page in pages.only("number", "edition__date"):
+            if page.edition_id != last_edition:
+                items.append(page.edition)
+                last_edition = page.edition_id
+            items.append(page)
+        return items
+
+
+sitemaps["editions"] = EditionSitemap

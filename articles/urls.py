@@ -1,11 +1,14 @@
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import api, feeds, views
+from . import api, editions, feeds, views
 from .sitemaps import sitemaps
 
 app_name = "articles"
+
+register_converter(editions.IsoDateConverter, "isodate")
+register_converter(editions.PageSlugConverter, "pageslug")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -26,6 +29,13 @@ urlpatterns = [
         "archive/<int:year>/<int:month>/",
         views.ArticleMonthArchiveView.as_view(),
         name="archive-month",
+    ),
+    path("editions/", editions.EditionIndexView.as_view(), name="edition-index"),
+    path("editions/<isodate:date>/", editions.EditionDetailView.as_view(), name="edition-detail"),
+    path(
+        "editions/<isodate:date>/<pageslug:page>/",
+        editions.PageDetailView.as_view(),
+        name="page-detail",
     ),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
     path(

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from taggit.models import Tag
 
 from . import search
+from .editions import EditionsInPeriodMixin
 from .models import Article, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
@@ -160,7 +161,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.for_listing().select_related("page__edition")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -197,11 +198,11 @@ class ArchiveMixin(SidebarMixin):
         return super().paginate_queryset(queryset.for_listing(), page_size)
 
 
-class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+class ArticleYearArchiveView(EditionsInPeriodMixin, ArchiveMixin, YearArchiveView):
     pass
 
 
-class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+class ArticleMonthArchiveView(EditionsInPeriodMixin, ArchiveMixin, MonthArchiveView):
     month_format = "%m"
 
 

@@ -1,7 +1,11 @@
 """Screenshots of the site for the README, at desktop and phone widths, in Debian's Chromium.
 
 make run &                      # or any running copy of the site
-.venv/bin/python docs/screenshots.py http://127.0.0.1:8000
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8000            # every page
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8000 edition    # only these
+
+The edition page is /editions/2021-10-12/3/: import a page of that date and number first
+(tests/test_import_page.py's WHOLE_PAGE is one).
 """
 
 import sys
@@ -14,6 +18,7 @@ PAGES = {
     "home": "/",
     "story": "/articles/1/",
     "listing": "/articles/?reporter=cao-kailin&tag=政法",
+    "edition": "/editions/2021-10-12/3/",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 FLAGS = [
@@ -26,7 +31,7 @@ FLAGS = [
 ]
 
 
-def main(base):
+def main(base, names):
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
@@ -36,6 +41,8 @@ def main(base):
             )
             page = context.new_page()
             for name, path in PAGES.items():
+                if names and name not in names:
+                    continue
                 page.goto(base.rstrip("/") + path)
                 target = OUT / f"{name}-{device}.png"
                 page.screenshot(path=str(target), full_page=device == "phone" and name != "story")
@@ -45,4 +52,4 @@ def main(base):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000", sys.argv[2:])

@@ -25,7 +25,7 @@ def seed(db):
     call_command("loaddata", "seed_reports", verbosity=0)
     from articles.models import Article
 
-    return {a.source_position: a for a in Article.objects.all()}
+    return {a.position: a for a in Article.objects.all()}
 
 
 def html(response):

@@ -17,7 +17,7 @@ def positions(response):
     ids = [
         int(a["href"].rstrip("/").rsplit("/", 1)[1]) for a in page.select("main .card__headline a")
     ]
-    by_id = dict(Article.objects.filter(pk__in=ids).values_list("pk", "source_position"))
+    by_id = dict(Article.objects.filter(pk__in=ids).values_list("pk", "position"))
     return [by_id[i] for i in ids]
 
 
@@ -28,7 +28,7 @@ def test_home_lists_the_latest_stories(client, seed):
 def test_the_article_list_is_newest_first_and_paginated(client, seed):
     from articles.models import Article
 
-    Article.objects.filter(source_position=3).update(published_on="2021-10-01")
+    Article.objects.filter(position=3).update(published_on="2021-10-01")
     assert positions(client.get("/articles/"))[0] == 3
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.corpus import CorpusGenerator
-from articles.models import Article, Reporter
+from articles.models import Article, Edition, Page, Reporter
 from tests.conftest import SEED_PAGE
 
 REGIONS = ["湖州市", "吴兴区", "南浔区", "德清县", "长兴县", "安吉县", "南太湖新区"]
@@ -62,8 +62,27 @@ def test_the_command_adds_marked_stories_and_clear_removes_them(seed):
 
     call_command("generate_corpus", "--clear", verbosity=0)
     assert Article.objects.count() == 4
+    assert list(Page.objects.values_list("source", flat=True)) == ["000_fbd30dea7fb6adfd"]
+    assert Edition.objects.count() == 1
     assert not Reporter.objects.filter(is_generated=True).exists()
     # The seed's own reporters, bylines and tags are untouched.
     assert sorted(Reporter.objects.values_list("name", flat=True)) == ["徐冬梅", "曹凯琳", "高飞"]
     assert sorted(seed[1].tags.names()) == sorted(Article.objects.get(pk=seed[1].pk).tags.names())
     assert seed[1].tags.count() == 5
+
+
+@pytest.mark.django_db
+def test_generated_stories_are_on_numbered_named_pages_in_printed_order(seed):
+    call_command(
+        "generate_corpus", "--articles", "60", "--seed", "5", "--batch-size", "25", verbosity=0
+    )
+    call_command("generate_corpus", "--articles", "30", "--seed", "6", verbosity=0)
+    stories = Article.objects.generated().select_related("page__edition")
+    assert all(s.page and s.published_on == s.page.edition.date for s in stories)
+    assert all(s.page_order == s.page.number for s in stories)
+    pages = Page.objects.filter(edition__is_generated=True)
+    assert {p.name for p in pages} <= {"要闻", "综合", "政法", "民生", "文体", "县区"}
+    assert {p.number for p in pages} >= {1, 2, 3, 4}
+    for page in pages:
+        positions = list(page.articles.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(1, len(positions) + 1))

@@ -4,10 +4,16 @@ import pytest
 
 from articles.importer import (
     PageFormatError,
+    ParsedByline,
     detect_regions,
     join_column_breaks,
+    looks_like_byline,
     parse_byline,
     parse_page,
+    read_header,
+    read_lines,
+    read_page,
+    split_dateline,
 )
 from tests.conftest import SEED_PAGE
 
@@ -118,14 +124,17 @@ def test_bylines_with_several_roles_and_names(text, expected):
     [
         ("", 1, "no reports found"),
         ("近日,开会。\n\n## 标题\n\n通讯员 高飞\n\n正文。", 1, "text before the first headline"),
-        ("## 标题\n\n近日,开会。", 3, "expected the byline"),
+        ("## 标题\n\n本报讯\n\n### 小标题", 3, "nothing follows the dateline"),
         ("## 标题\n\n通讯员 高飞\n\n## 下一篇\n\n通讯员 高飞\n\n正文。", 1, "has no body text"),
         ("## 标题\n\n通讯员\n\n正文。", 3, "has no name after it"),
         ("## 标题\n\n本报记者 通讯员 高飞\n\n正文。", 3, "has no name after it"),
         ("## 标题\n\n通讯员 高飞\n\n#### 太深\n\n正文。", 5, "unknown heading level"),
         ("## 标题\n\n通讯员 高飞\n\n正文\x00。", 5, "NUL byte"),
-        ("## 标题", 1, "has no byline"),
-        ("# 主题\n## 副题\n### 小标题\n", 2, "expected the byline"),
+        ("## 标题", 1, "has no body text"),
+        ("# 主题\n## 副题\n### 小标题\n", 1, "has no body text"),
+        ("## 标题\n本报讯(记者) 近日,开会。", 2, "has no name after it"),
+        ("日期: 2021-13-01\n## 标题\n正文。", 1, "is not a date like 2021-10-12"),
+        ("版次: 三\n## 标题\n正文。", 1, "is not a page number like 3"),
     ],
 )
 def test_malformed_pages_name_the_line(page, line, message):
@@ -151,3 +160,113 @@ def test_detect_regions_falls_back_to_the_whole_area():
     names = ["吴兴区", "南太湖新区"]
     assert detect_regions("吴兴区和南太湖新区", names, "湖州市") == ["吴兴区", "南太湖新区"]
     assert detect_regions("“平安南太湖”公众号", names, "湖州市") == ["湖州市"]
+
+
+# --- The forms of real pages beyond the seed -------------------------------------------------
+
+
+def test_an_unsigned_brief_has_no_bylines_and_keeps_its_dateline():
+    (report,) = parse_page("## 简讯\n本报讯 近日,我市召开会议。")
+    assert report.bylines == []
+    assert (report.dateline, report.blocks) == ("本报讯", ["近日,我市召开会议。"])
+
+
+def test_a_brief_without_dateline_or_byline_is_a_story_too():
+    first, second = parse_page("## 一\n近日,开会。\n## 二\n本报讯 又开会。")
+    assert (first.blocks, first.dateline, second.dateline) == (["近日,开会。"], "", "本报讯")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["本报讯(记者 王琳 通讯员 吴宣) 近日,开会。", "本报讯（记者 王琳 通讯员 吴宣）近日,开会。"],
+)
+def test_a_byline_in_the_dateline_brackets_half_or_full_width(paragraph):
+    (report,) = parse_page(f"## 标题\n{paragraph}")
+    assert report.dateline == "本报讯"
+    assert [(b.role, b.name) for b in report.bylines] == [
+        ("reporter", "王琳"),
+        ("correspondent", "吴宣"),
+    ]
+    assert report.blocks == ["近日,开会。"]
+    assert report.byline_line == 2
+
+
+@pytest.mark.parametrize(
+    "paragraph, dateline, rest",
+    [
+        ("新华社杭州9月1日电 记者从省里获悉。", "新华社杭州9月1日电", "记者从省里获悉。"),
+        ("新华社北京10月12日电(记者 李明) 会议召开。", "新华社北京10月12日电", "会议召开。"),
+        ("据新华社电 国务院近日印发通知。", "据新华社电", "国务院近日印发通知。"),
+        ("人民日报北京9月1日电 会议召开。", "人民日报北京9月1日电", "会议召开。"),
+        ("浙江日报讯 全省开会。", "浙江日报讯", "全省开会。"),
+        ("近日,本报讯记者获悉。", "", "近日,本报讯记者获悉。"),
+    ],
+)
+def test_wire_datelines(paragraph, dateline, rest):
+    found, _, text = split_dateline(paragraph)
+    assert (found, text) == (dateline, rest)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("新华社记者 李明", [("reporter", "李明", "新华社")]),
+        (
+            "人民日报记者 王强 浙江日报记者 陈静",
+            [("reporter", "王强", "人民日报"), ("reporter", "陈静", "浙江日报")],
+        ),
+        ("摄影 张华", [("photographer", "张华", "")]),
+        ("张华 摄", [("photographer", "张华", "")]),
+        ("张华 李丽 摄", [("photographer", "张华", ""), ("photographer", "李丽", "")]),
+        ("新华社记者 李明 摄", [("photographer", "李明", "新华社")]),
+        ("记者 王琳、李明", [("reporter", "王琳", ""), ("reporter", "李明", "")]),
+    ],
+)
+def test_wire_bylines_photo_credits_and_several_names(text, expected):
+    assert [(b.role, b.name, b.agency) for b in parse_byline(text, 1)] == expected
+
+
+@pytest.mark.parametrize(
+    "line, is_byline",
+    [
+        ("本报记者 徐冬梅", True),
+        ("新华社记者 李明", True),
+        ("张华 摄", True),
+        ("记者从市公安局获悉,今年以来……", False),
+        ("本报讯 近日,开会。", False),
+        ("摄", False),
+        ("# 记者", False),
+    ],
+)
+def test_a_byline_line_is_told_from_a_paragraph(line, is_byline):
+    assert looks_like_byline(line) is is_byline
+
+
+def test_a_photo_credit_line_after_the_byline_adds_a_photographer():
+    (report,) = parse_page("# 主题\n记者 王琳\n张华 摄\n本报讯 近日,开会。")
+    assert report.bylines == [
+        ParsedByline("reporter", "王琳"),
+        ParsedByline("photographer", "张华"),
+    ]
+    assert report.byline_line == 2
+
+
+def test_a_subheadline_before_an_unsigned_body():
+    (report,) = parse_page("# 主题\n## 副题\n本报讯 近日,开会。")
+    assert (report.headline, report.subheadline, report.dateline) == ("主题", "副题", "本报讯")
+
+
+def test_header_lines_give_date_number_and_name():
+    header, after = read_header(read_lines("日期: 2021-10-12\n版次：第3版\n版名: 要闻\n\n## 标题"))
+    assert (header.date.isoformat(), header.number, header.name, after) == (
+        "2021-10-12",
+        3,
+        "要闻",
+        3,
+    )
+    assert header.lines == {"date": 1, "number": 2, "name": 3}
+
+
+def test_a_page_without_header_lines_has_an_empty_header():
+    page = read_page("## 标题\n正文。")
+    assert (page.header.date, page.header.number, page.header.name) == (None, None, "")

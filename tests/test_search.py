@@ -77,7 +77,7 @@ QUERIES = [
 
 
 def found(query):
-    return [article.source_position for article in Article.objects.search(query)]
+    return [article.position for article in Article.objects.search(query)]
 
 
 def card_positions(response, seed):
@@ -118,7 +118,7 @@ def test_search_chains_with_filters_and_listing(seed, django_assert_num_queries)
     tag = Tag.objects.get(name="政法")
     results = Article.objects.filter_by(reporter=reporter, tag=tag).search("湖州").for_listing()
     with django_assert_num_queries(4):  # stories, bylines, districts, tags
-        assert sorted(a.source_position for a in results) == [3, 4]
+        assert sorted(a.position for a in results) == [3, 4]
 
 
 @pytest.mark.parametrize(

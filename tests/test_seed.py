@@ -156,12 +156,34 @@ def test_the_fixture_file_holds_the_whole_seed():
     assert models == {
         "articles.region",
         "articles.reporter",
+        "articles.edition",
+        "articles.page",
         "articles.article",
         "articles.byline",
         "taggit.tag",
         "taggit.taggeditem",
     }
     assert sum(o["model"] == "articles.article" for o in objects) == 4
+    assert sum(o["model"] == "articles.page" for o in objects) == 1
+
+
+def test_the_seed_is_one_page_of_number_unknown_in_the_2021_09_30_edition(seed):
+    page = seed[1].page
+    assert {a.page_id for a in seed.values()} == {page.pk}
+    assert [a.position for a in page.articles.in_print_order()] == [1, 2, 3, 4]
+    assert (str(page.edition.date), page.number, page.source) == (
+        "2021-09-30",
+        None,
+        "000_fbd30dea7fb6adfd",
+    )
+    assert page.get_absolute_url() == "/editions/2021-09-30/x/"
+    assert page.edition.date_is_estimated
+    assert [a.get_absolute_url() for a in page.articles.in_print_order()] == [
+        "/articles/1/",
+        "/articles/2/",
+        "/articles/3/",
+        "/articles/4/",
+    ]
 
 
 def test_the_seed_copy_matches_the_shared_source():

@@ -1,13 +1,15 @@
+import random
 import time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import Max
 from taggit.models import Tag, TaggedItem
 
-from articles.corpus import TOPIC_TAGS, CorpusGenerator
-from articles.models import Article, Byline, Region, Reporter
+from articles.corpus import TOPIC_TAGS, CorpusGenerator, edition_layout
+from articles.models import Article, Byline, Edition, Page, Region, Reporter
 from articles.search import index_articles
 
 SEED_PAGE = settings.BASE_DIR / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
@@ -28,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear",
             action="store_true",
-            help="Remove every generated story (and generated reporters) before adding any.",
+            help="Remove every generated story (and generated reporters, editions and pages) "
+            "before adding any.",
         )
 
     def handle(self, *args, articles, seed, batch_size, clear, **options):
@@ -42,13 +45,14 @@ class Command(BaseCommand):
         )
         reporters = self.reporters(generator.reporter_names)
         tags = self.tags()
+        placer = PagePlacer(seed)
         started = time.monotonic()
         done = 0
         while done < articles:
             size = min(batch_size, articles - done)
             with transaction.atomic():
                 self.insert_batch(
-                    [generator.story() for _ in range(size)], reporters, regions, tags
+                    [generator.story() for _ in range(size)], reporters, regions, tags, placer
                 )
             done += size
             rate = done / max(time.monotonic() - started, 1e-6)
@@ -74,6 +78,8 @@ class Command(BaseCommand):
             ).delete()
             count = generated.count()
             generated.delete()
+            Page.objects.filter(edition__is_generated=True, articles__isnull=True).delete()
+            Edition.objects.filter(is_generated=True, pages__isnull=True).delete()
             Reporter.objects.filter(is_generated=True, bylines__isnull=True).delete()
             Tag.objects.filter(name__in=TOPIC_TAGS, taggit_taggeditem_items__isnull=True).delete()
         self.stdout.write(f"Removed {count:,} generated stories.")
@@ -93,7 +99,8 @@ class Command(BaseCommand):
                 tags[name] = Tag.objects.create(name=name)  # Tag.save() makes the slug
         return tags
 
-    def insert_batch(self, stories, reporters, regions, tags):
+    def insert_batch(self, stories, reporters, regions, tags, placer):
+        placer.prepare({story.published_on for story in stories})
         articles = Article.objects.bulk_create(
             Article(
                 headline=story.headline,
@@ -101,6 +108,7 @@ class Command(BaseCommand):
                 body=story.body,
                 published_on=story.published_on,
                 is_generated=True,
+                **placer.place(story.published_on),
             )
             for story in stories
         )
@@ -122,3 +130,52 @@ class Command(BaseCommand):
         )
         # bulk_create() sends no signals: index the batch here, in the same transaction.
         index_articles([article.id for article in articles])
+
+
+class PagePlacer:
+    """Puts generated stories on the pages of generated editions (edition_layout), one after
+    another in each page's printed order. A date whose edition is real (imported) gets no
+    generated pages: its stories go on no page."""
+
+    def __init__(self, seed):
+        self.random = random.Random(seed)  # apart from the stories', which stay as they were
+        self.pages = {}  # date → [Page, …], or [] for a real edition
+        self.next_position = {}  # page id → the next free position
+
+    def prepare(self, dates):
+        wanted = sorted(set(dates) - set(self.pages))
+        if not wanted:
+            return
+        existing = {e.date: e for e in Edition.objects.filter(date__in=wanted)}
+        created = Edition.objects.bulk_create(
+            Edition(date=day, is_generated=True) for day in wanted if day not in existing
+        )
+        editions = {**existing, **{e.date: e for e in created}}
+        Page.objects.bulk_create(
+            Page(edition=editions[day], number=number, name=name)
+            for day in wanted
+            if day not in existing
+            for number, name in edition_layout(day)
+        )
+        generated = Page.objects.filter(
+            edition__in=[e for e in editions.values() if e.is_generated]
+        )
+        for page in generated.select_related("edition").order_by("number"):
+            self.pages.setdefault(page.edition.date, []).append(page)
+            self.next_position[page.pk] = 1
+        for day in wanted:
+            self.pages.setdefault(day, [])
+        last = (
+            Article.objects.filter(page__in=generated).values("page").annotate(last=Max("position"))
+        )
+        for row in last:
+            self.next_position[row["page"]] = row["last"] + 1
+
+    def place(self, day):
+        pages = self.pages[day]
+        if not pages:
+            return {}
+        page = pages[self.random.randrange(len(pages))]
+        position = self.next_position[page.pk]
+        self.next_position[page.pk] = position + 1
+        return {"page": page, "position": position, "page_order": page.number}

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if Article.objects.filter(source_page=SEED_SOURCE).exists():
+        if Article.objects.filter(page__source=SEED_SOURCE).exists():
             self.stdout.write("The seed reports are already loaded.")
             return
         call_command("loaddata", SEED_FIXTURE, verbosity=options["verbosity"])
