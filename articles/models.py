@@ -193,7 +193,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(is_generated=True)
 
     def search(self, query):
-        """Stories matching a reader's query, best first; see articles/search.py.
+        """Stories matching a reader's query, best first; see the articles.search package.
 
         Several words must all appear; words in quotes form a phrase. Raises
         search.InvalidQuery (a ValueError) for a query it refuses. Filter before searching:
@@ -230,7 +230,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    # Written by articles/search.py, never by forms. Used on PostgreSQL only (SQLite keeps its
+    # Written by articles.search.index, never by forms. Used on PostgreSQL only (SQLite keeps its
     # index in an FTS5 table); the GIN index is created by migration 0004 on PostgreSQL only,
     # so it is not declared in Meta.indexes.
     search_vector = SearchVectorField("检索向量", null=True, editable=False)

@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
@@ -59,6 +60,11 @@ class ArticleFilterMixin(SidebarMixin):
     def query(self):
         return self.request.GET.get("q", "").strip()
 
+    @cached_property
+    def parsed_query(self):
+        """`q`, parsed once for the whole request; raises search.InvalidQuery."""
+        return search.parse_query(self.query)
+
     def url_without(self, name):
         """This listing without one filter (and back on its first page)."""
         params = self.request.GET.copy()
@@ -69,7 +75,7 @@ class ArticleFilterMixin(SidebarMixin):
     def filtered_articles(self):
         """The filtered stories: best match first when searching, else newest first."""
         articles = Article.objects.filter_by(**self.get_filters())
-        return articles.search(self.query) if self.query else articles.latest_first()
+        return articles.search(self.parsed_query) if self.query else articles.latest_first()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -97,7 +103,7 @@ class ArticleFilterMixin(SidebarMixin):
         context["query"] = self.query
         if self.query:
             for article in context["object_list"]:
-                article.search_snippet = search.snippet(article.body, self.query)
+                article.search_snippet = search.snippet(article.body, self.parsed_query)
         return context
 
 
@@ -231,21 +237,28 @@ def server_error(request):
 
 class SearchView(ArticleFilterMixin, ListView):
     """/search/?q=: ranked results with highlighted snippets. Parsing, querying and highlighting
-    are search.py's; this adds the count, the help for an empty query and the suggestions for
-    none found."""
+    are the search package's; this adds the count, the help for an empty query and the
+    suggestions for none found."""
 
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/search.html"
-
-    @property
-    def parsed_query(self):
-        return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
+    result_count = None  # a search.ResultCount once searched
 
     def get_queryset(self):
         if not self.parsed_query:
             return Article.objects.none()
+        articles = Article.objects.filter_by(**self.get_filters())
+        self.result_count = search.count(articles, self.parsed_query)
         return self.filtered_articles().for_listing()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # Counted once, by search.count: the paginator takes the ranked part of that number
+        # rather than counting the candidates again.
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.result_count is not None:
+            paginator.count = min(self.result_count.number, search.CANDIDATES)
+        return paginator
 
     def invalid_query(self, error):
         # The search page itself, so that the reader can correct the query in place.
@@ -262,14 +275,10 @@ class SearchView(ArticleFilterMixin, ListView):
         context["query"] = parsed.text
         context["searchable"] = bool(parsed)
         if parsed:
-            count = context["paginator"].count
-            estimated = count >= search.CANDIDATES
-            if estimated:
-                articles = Article.objects.filter_by(**self.get_filters())
-                count = max(search.estimate_count(articles, parsed), count)
-            context["result_count"] = search.describe_count(count, estimated)
-            context["ranked_only"] = search.CANDIDATES if estimated else None
-            if not count:
+            count = self.result_count
+            context["result_count"] = count
+            context["ranked_only"] = search.CANDIDATES if count.number > search.CANDIDATES else None
+            if not count.number:
                 context["suggestions"] = self.suggestions(parsed)
         return context
 

@@ -282,3 +282,40 @@ def test_rebuild_search_index(seed, capsys):
     assert "4/4" in output and "重建" in output
     assert found("国庆") == [1]
     assert sorted(found("曹凯琳")) == [1, 3, 4]
+
+
+# --- The package's interface ----------------------------------------------------------------
+
+
+def test_count_says_whether_it_is_an_estimate(seed):
+    assert search.count(Article.objects.all(), "湖州") == (4, False)
+    assert search.count(Article.objects.all(), search.parse_query("火星探测器")) == (0, False)
+    reporter = Reporter.objects.get(slug="cao-kailin")
+    assert search.count(Article.objects.filter_by(reporter=reporter), "湖州").number == 3
+
+
+def test_result_counts_read_in_chinese():
+    from articles.templatetags.search_results import story_count
+
+    assert story_count(search.ResultCount(4)) == "4 篇"
+    assert story_count(search.ResultCount(12345)) == "12,345 篇"
+    assert story_count(search.ResultCount(98134, estimated=True)) == "约 9.8 万篇"
+    assert story_count(search.ResultCount(100000, estimated=True)) == "约 10 万篇"
+    assert story_count(search.ResultCount(1500, estimated=True)) == "约 1,500 篇"
+
+
+def test_a_search_page_parses_its_query_once(client, seed, monkeypatch):
+    from articles.search import query
+
+    parsed = []
+    clean_input = query.clean_input
+    monkeypatch.setattr(query, "clean_input", lambda text: parsed.append(text) or clean_input(text))
+    response = client.get("/search/", {"q": "湖州 政法"})
+    assert len(card_positions(response, seed)) == 4
+    assert parsed == ["湖州 政法"]
+
+
+def test_highlight_and_snippet_take_a_parsed_query():
+    parsed = search.parse_query("政法委")
+    assert search.highlight("湖州政法委", parsed) == "湖州<mark>政法委</mark>"
+    assert search.snippet("湖州政法委。", parsed) == "湖州<mark>政法委</mark>。"
