@@ -330,3 +330,7 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.reporter.name}"
+
+
+# The editors' dictionary lives in its own module; imported here so that Django finds it.
+from .dictionary import DictionaryEntry, DictionaryVersion  # noqa: E402, F401

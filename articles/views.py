@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from taggit.models import Tag
 
 from . import search
-from .models import Article, Region, Reporter
+from .models import Article, DictionaryEntry, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
 
@@ -173,6 +173,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context["previous_on_page"], context["next_on_page"] = article.page_neighbours()
         context["related"] = self.related_stories(article)
+        context["people"] = DictionaryEntry.objects.people().mentioned_in(article)
         return context
 
     def related_stories(self, article):
@@ -244,13 +245,30 @@ class SearchView(ArticleFilterMixin, ListView):
     context_object_name = "articles"
     template_name = "articles/search.html"
     result_count = None  # a search.ResultCount once searched
+    shown_instead = None  # the name searched for a pinyin query that found nothing itself
 
     def get_queryset(self):
         if not self.parsed_query:
             return Article.objects.none()
         articles = Article.objects.filter_by(**self.get_filters())
         self.result_count = search.count(articles, self.parsed_query)
+        if not self.result_count.number and self.pinyin_names:
+            # caokailin finds nothing as typed: show 曹凯琳's stories, and say so.
+            self.shown_instead = self.pinyin_names[0]
+            self.parsed_query = search.parse_query(self.shown_instead)
+            self.result_count = search.count(articles, self.parsed_query)
         return self.filtered_articles().for_listing()
+
+    @cached_property
+    def pinyin_names(self):
+        """Names whose pinyin the query is (caokailin → 曹凯琳), to offer them."""
+        return search.pinyin_names(self.query)
+
+    def search_url(self, query):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["q"] = query
+        return f"?{params.urlencode()}"
 
     def get_paginator(self, queryset, *args, **kwargs):
         # Counted once, by search.count: the paginator takes the ranked part of that number
@@ -272,8 +290,14 @@ class SearchView(ArticleFilterMixin, ListView):
         if "error" in kwargs:
             return context
         parsed = self.parsed_query
-        context["query"] = parsed.text
+        context["query"] = search.clean_input(self.query)  # as typed, even when shown instead
         context["searchable"] = bool(parsed)
+        context["shown_instead"] = self.shown_instead
+        context["did_you_mean"] = [
+            (name, self.search_url(name))
+            for name in self.pinyin_names
+            if name != self.shown_instead
+        ]
         if parsed:
             count = self.result_count
             context["result_count"] = count
@@ -300,3 +324,30 @@ class SearchView(ArticleFilterMixin, ListView):
             params["q"] = parsed.text
             suggestions.append(("去掉筛选条件", f"?{params.urlencode()}"))
         return suggestions
+
+
+class PersonView(SidebarMixin, ListView):
+    """/people/<slug>/: a person of the editors' dictionary and the stories that name them
+    (or one of their aliases), best match first, highlighted."""
+
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "articles/person_detail.html"
+
+    @cached_property
+    def person(self):
+        return get_object_or_404(DictionaryEntry.objects.people(), slug=self.kwargs["slug"])
+
+    @cached_property
+    def parsed_query(self):
+        return search.parse_query(self.person.name)
+
+    def get_queryset(self):
+        return Article.objects.search(self.parsed_query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(person=self.person, **kwargs)
+        for article in context["object_list"]:
+            article.search_snippet = search.snippet(article.body, self.parsed_query)
+        context["query"] = self.person.name
+        return context

@@ -19,12 +19,18 @@ Used by the pages, the API and the admin alike:
 ``index_articles(articles)``, ``unindex_articles(ids)``, ``clear_index()``, ``BATCH_SIZE``
     Writing the index (the signals and ``rebuild_search_index`` call these).
 ``names_changed(names)``
-    Teach the segmenter new names (reporters, regions), in every process.
+    A name the segmenter knows (a reporter's, a region's, a dictionary entry's) changed: every
+    process reloads them (see ``lexicon``).
+``pinyin_names(text)``
+    The names whose pinyin `text` is (``caokailin`` → 曹凯琳), for "did you mean".
+``index_mentions(forms)``
+    Reindex the stories that print any of `forms` (a dictionary entry's name and aliases).
 
 The modules, by concern:
 
-- ``text``: normalising (NFKC, lower case, Traditional → Simplified), segmenting (rjieba), and
-  the dictionary of names the segmenter knows;
+- ``text``: normalising (NFKC, lower case, Traditional → Simplified) and segmenting (rjieba);
+- ``lexicon``: the names the segmenter knows (reporters, regions, the editors' dictionary with
+  aliases) and their pinyin, kept in step with the database in every process;
 - ``query``: parsing into a ParsedQuery;
 - ``backends``: the SQL per database (PostgreSQL tsvector, SQLite FTS5): match, rank, count;
 - ``highlight``: marks and snippets;
@@ -33,9 +39,10 @@ The modules, by concern:
 
 from .backends import CANDIDATES, ResultCount, count, search
 from .highlight import highlight, snippet
-from .index import BATCH_SIZE, clear_index, index_articles, unindex_articles
+from .index import BATCH_SIZE, clear_index, index_articles, index_mentions, unindex_articles
+from .lexicon import ensure_dictionary, names_changed, pinyin_names
 from .query import MAX_QUERY_LENGTH, InvalidQuery, ParsedQuery, clean_input, parse_query
-from .text import ensure_dictionary, names_changed, normalize, tokenize
+from .text import normalize, tokenize
 
 __all__ = [
     "BATCH_SIZE",
@@ -50,9 +57,11 @@ __all__ = [
     "ensure_dictionary",
     "highlight",
     "index_articles",
+    "index_mentions",
     "names_changed",
     "normalize",
     "parse_query",
+    "pinyin_names",
     "search",
     "snippet",
     "tokenize",

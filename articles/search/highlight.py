@@ -5,6 +5,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import lexicon
 from .query import parse_or_none
 from .text import normalize, tokenize
 
@@ -12,8 +13,8 @@ _SUBHEAD = re.compile(r"^#{1,3}\s+", re.MULTILINE)
 
 
 def _match_spans(text, parsed):
-    """Merged (start, end) spans of `text` where a query word is found."""
-    terms = parsed.terms
+    """Merged (start, end) spans of `text` where a query word (or an alias of it) is found."""
+    terms = lexicon.current().expand(parsed.terms)
     spans = sorted((s, e) for w, s, e in tokenize(normalize(text)) if w in terms)
     merged = []
     for start, end in spans:

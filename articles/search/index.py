@@ -1,21 +1,27 @@
 """Writing the index: each story's text by weight, segmented, in the same transaction as the
 change that called for it (see articles/signals.py)."""
 
+import logging
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q, QuerySet
 
 from .backends import SQLITE_COLUMNS, SQLITE_TABLE, quote_lexeme
-from .text import ensure_dictionary, normalize, positioned_words, tokenize
+from .lexicon import ensure_dictionary
+from .text import normalize, positioned_words, tokenize
 
 BATCH_SIZE = 500
+# Stories reindexed at once when a dictionary entry changes (about a second's work).
+MENTIONS_LIMIT = 2000
 # Which text goes in which weight: A is worth most (see backends for the ranking).
 WEIGHTS = "ABCD"
 # PostgreSQL keeps at most 256 positions of a word, at positions up to 16,383.
 MAX_POSITIONS = 255
 MAX_POSITION = 16383
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,15 +62,21 @@ def _load_stories(ids, apps):
     return list(stories.values())
 
 
-def tsvector_literal(texts):
-    """A weighted tsvector literal for texts by weight, positions in letters (see text.py)."""
+def tsvector_literal(texts, synonyms=None):
+    """A weighted tsvector literal for texts by weight, positions in letters (see text.py).
+
+    A word with `synonyms` (a dictionary entry's name and aliases) is indexed as each of them.
+    """
+    synonyms = synonyms or {}
     positions = {}
     base = 1
     for weight in WEIGHTS:
         for text in texts.get(weight, ()):
             words, letters = positioned_words(text or "")
             for word, offset in words:
-                positions.setdefault(word, {}).setdefault(min(base + offset, MAX_POSITION), weight)
+                position = min(base + offset, MAX_POSITION)
+                for form in (word, *synonyms.get(word, ())):
+                    positions.setdefault(form, {}).setdefault(position, weight)
             # A gap between texts, so that a phrase never runs from one into the next.
             base += letters + 1
     entries = []
@@ -74,14 +86,17 @@ def tsvector_literal(texts):
     return " ".join(entries)
 
 
-def fts5_row(texts):
-    """The FTS5 columns for texts by weight: words of each weight, then letters for phrases."""
+def fts5_row(texts, synonyms=None):
+    """The FTS5 columns for texts by weight: words of each weight (and their synonyms), then
+    letters for phrases."""
+    synonyms = synonyms or {}
     columns, letters = [], []
     for weight in WEIGHTS:
         words = []
         for text in texts.get(weight, ()):
             normalized = normalize(text or "")
-            words += [word for word, _, _ in tokenize(normalized)]
+            for word, _, _ in tokenize(normalized):
+                words += (word, *synonyms.get(word, ()))
             # "sep" is never a single letter, so no phrase runs from one text into the next.
             letters += [*(char for char in normalized if char.isalnum()), "sep"]
         columns.append(" ".join(words))
@@ -89,14 +104,15 @@ def fts5_row(texts):
     return columns
 
 
-def _write(connection, ids, stories):
+def _write(connection, ids, stories, synonyms=None):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if stories:
+                vectors = [tsvector_literal(s.texts, synonyms) for s in stories]
                 cursor.execute(
                     "UPDATE articles_article AS a SET search_vector = v.vector::tsvector "
                     "FROM unnest(%s::bigint[], %s::text[]) AS v(id, vector) WHERE a.id = v.id",
-                    [[s.pk for s in stories], [tsvector_literal(s.texts) for s in stories]],
+                    [[s.pk for s in stories], vectors],
                 )
             return
         placeholders = ", ".join(["%s"] * len(ids))
@@ -105,7 +121,7 @@ def _write(connection, ids, stories):
             columns = ", ".join(SQLITE_COLUMNS)
             cursor.executemany(
                 f"INSERT INTO {SQLITE_TABLE} (rowid, {columns}) VALUES (%s, %s, %s, %s, %s, %s)",
-                [(s.pk, *fts5_row(s.texts)) for s in stories],
+                [(s.pk, *fts5_row(s.texts, synonyms)) for s in stories],
             )
 
 
@@ -134,15 +150,49 @@ def index_articles(
     else:
         ids = articles
     connection = connections[using]
-    ensure_dictionary(apps)
+    synonyms = ensure_dictionary(apps, using).synonyms
     done = 0
     for batch in _batches(ids, batch_size):
         stories = _load_stories(batch, apps)
-        _write(connection, batch, stories)
+        _write(connection, batch, stories, synonyms)
         done += len(stories)
         if progress:
             progress(done)
     return done
+
+
+def index_mentions(forms, using=DEFAULT_DB_ALIAS, limit=MENTIONS_LIMIT):
+    """Reindex the stories that print any of `forms` (a dictionary entry's name and aliases,
+    old and new), newest first and at most `limit` of them; returns how many were found (more
+    than `limit`: the rest wait for `rebuild_search_index`).
+
+    Found by a plain text scan, not by the index: the index cut those stories' words without
+    the new name (夏 / 文星), so it cannot find them by it.
+    """
+    from articles.models import Article
+
+    forms = [form for form in dict.fromkeys(forms) if form]
+    if not forms:
+        return 0
+    printed = Q()
+    for form in forms:
+        for field in ("headline", "kicker", "subheadline", "body"):
+            printed |= Q(**{f"{field}__contains": form})
+    ids = list(
+        Article.objects.using(using)
+        .filter(printed)
+        .order_by("-published_on", "-pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    if len(ids) > limit:
+        logger.warning(
+            "%s: more than %d stories print it; run rebuild_search_index for the rest.",
+            "、".join(forms),
+            limit,
+        )
+    with transaction.atomic(using=using):
+        index_articles(ids[:limit], using=using)
+    return len(ids)
 
 
 def unindex_articles(ids, using="default"):

@@ -4,7 +4,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .text import ensure_dictionary, normalize, positioned_words, tokenize
+from .lexicon import ensure_dictionary
+from .text import normalize, positioned_words, tokenize
 
 # Longer queries are refused: nobody types more, and each word costs an index lookup.
 MAX_QUERY_LENGTH = 200

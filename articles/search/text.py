@@ -11,28 +11,20 @@ words next to each other, in order, whatever punctuation the story prints betwee
 import re
 import threading
 import unicodedata
-import uuid
 from itertools import accumulate
 
 import opencc
 import rjieba
-from django.apps import apps as global_apps
-from django.core.cache import cache
 
 MAX_WORD_LENGTH = 60
-
-# People named in the stories, so that 夏文星 is one word rather than 夏 / 文星. Reporters'
-# and regions' names are read from the database.
-NAMES_IN_STORIES = ("夏文星", "王宝龙", "杨卫东", "石一婷")
-
-DICTIONARY_VERSION_KEY = "articles:search:dictionary-version"
 
 WORD = re.compile(r"[^\W_]+")
 
 _t2s = opencc.OpenCC("t2s")
+# One segmenter a process: making one loads jieba's dictionary (1-2 s), so names are added to
+# it and taken out again rather than starting afresh (see lexicon.py).
 _jieba = rjieba.Jieba()
-_dictionary_lock = threading.Lock()
-_dictionary_version = None
+_segmenter_lock = threading.Lock()
 
 
 def _normalize_whole(text):
@@ -81,37 +73,16 @@ def positioned_words(text, mode="search"):
     return [(w, offsets[s]) for w, s, _ in tokenize(normalized, mode)], offsets[-1]
 
 
-# --- The dictionary of names ----------------------------------------------------------------
+def teach(added=(), removed=()):
+    """Teach the segmenter words (whole names), and make it forget others."""
+    with _segmenter_lock:
+        for word in removed:
+            _jieba.add_word(word, 0, None)  # a frequency of 0 takes a word out again
+        for word in added:
+            _jieba.add_word(word, None, None)
 
 
-def add_names(names):
-    """Teach the segmenter names, in this process, e.g. a reporter just saved."""
-    with _dictionary_lock:
-        for name in names:
-            name = normalize(name.strip())
-            if 2 <= len(name) <= 20 and WORD.fullmatch(name):
-                _jieba.add_word(name, None, None)
-
-
-def names_changed(names):
-    """A reporter or region was named: learn it here, and tell other processes to reload."""
-    global _dictionary_version
-    ensure_dictionary()
-    add_names(names)
-    _dictionary_version = uuid.uuid4().hex
-    cache.set(DICTIONARY_VERSION_KEY, _dictionary_version, None)
-
-
-def ensure_dictionary(apps=global_apps):
-    """Load the archive's names once per process, and again when another process added some."""
-    global _dictionary_version
-    version = cache.get(DICTIONARY_VERSION_KEY, "initial")
-    if version == _dictionary_version:
-        return
-    Reporter = apps.get_model("articles", "Reporter")
-    Region = apps.get_model("articles", "Region")
-    names = [*NAMES_IN_STORIES]
-    names += Reporter.objects.values_list("name", flat=True)
-    names += Region.objects.values_list("name", flat=True)
-    add_names(names)
-    _dictionary_version = version
+def learnable(name):
+    """A name in the form the segmenter learns it, or None for one it cannot learn."""
+    name = normalize(name.strip())
+    return name if 2 <= len(name) <= 20 and WORD.fullmatch(name) else None
