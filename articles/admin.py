@@ -410,7 +410,6 @@ class StoryCountMixin:
     cached copies of those pages are not served again."""
 
     story_count_path = None  # from this model to its stories
-    stories_lookup = None  # from Article back to this model
 
     def get_queryset(self, request):
         return (
@@ -426,12 +425,12 @@ class StoryCountMixin:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            touch_stories(Article.objects.filter(**{self.stories_lookup: obj}))
+            touch_stories(Article.objects.of(obj))
 
 
 @admin.register(Reporter)
 class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
-    story_count_path, stories_lookup = "bylines__article", "bylines__reporter"
+    story_count_path = "bylines__article"
     list_display = ["name", "slug", "story_count"]
     search_fields = ["name", "slug"]
     # An explicit order: the story counts group the rows, which drops the model's ordering.
@@ -473,7 +472,7 @@ class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
 
 @admin.register(Region)
 class RegionAdmin(StoryCountMixin, EditorialVersionAdmin):
-    story_count_path, stories_lookup = "articles", "districts"
+    story_count_path = "articles"
     list_display = ["name", "kind", "parent", "position", "story_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

@@ -146,28 +146,32 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def filter_by(self, *, reporter=None, district=None, tag=None):
-        """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag.
-
-        A region stands for itself and the regions under it. Subqueries rather than joins, so
-        that a story matches once however many of its bylines or districts match, without a
-        DISTINCT over the whole listing.
-        """
+        """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag
+        (see `of`)."""
         qs = self
-        if reporter is not None:
-            qs = qs.filter(pk__in=Byline.objects.filter(reporter=reporter).values("article_id"))
-        if district is not None:
-            through = Article.districts.through.objects
-            qs = qs.filter(pk__in=through.filter(region__in=district.family()).values("article_id"))
-        if tag is not None:
-            # The content type by id, not by joining django_content_type on its names: with
-            # the join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
-            content_type = ContentType.objects.get_for_model(Article)
-            qs = qs.filter(
-                pk__in=TaggedItem.objects.filter(content_type=content_type, tag=tag).values(
-                    "object_id"
-                )
-            )
+        for obj in (reporter, district, tag):
+            if obj is not None:
+                qs = qs.of(obj)
         return qs
+
+    def of(self, obj, *, with_children=True):
+        """The stories of a reporter (their bylines), a region (naming it, and for a city its
+        districts' too unless `with_children` is false) or a taggit Tag: the one helper for
+        "stories of X", used by the listings, the signals, the admin and the search index.
+
+        Subqueries rather than joins, so that a story matches once however many of its bylines
+        or districts match, without a DISTINCT over the whole listing.
+        """
+        if isinstance(obj, Reporter):
+            return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
+        if isinstance(obj, Region):
+            regions = obj.family() if with_children else [obj]
+            through = Article.districts.through.objects.filter(region__in=regions)
+            return self.filter(pk__in=through.values("article_id"))
+        # The content type by id, not by joining django_content_type on its names: with the
+        # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
+        tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
+        return self.filter(pk__in=tagged.values("object_id"))
 
     def related_to(self, article, limit=5, within_days=RELATED_WINDOW_DAYS):
         """Stories from around the same time sharing the most tags and districts with
@@ -303,6 +307,13 @@ class Article(models.Model):
                 blocks.append({"kind": "paragraph", "text": block, "dateline": dateline})
                 dateline = ""
         return blocks
+
+
+def story_content_type():
+    """The content type of stories (Article), from Django's cache: taggit links tags to stories
+    by it. The one helper for it, used by the listings, the signals, the search index and the
+    corpus generator."""
+    return ContentType.objects.get_for_model(Article)
 
 
 class Byline(models.Model):

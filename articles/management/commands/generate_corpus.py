@@ -1,13 +1,12 @@
 import time
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles.corpus import TOPIC_TAGS, CorpusGenerator
-from articles.models import Article, Byline, Region, Reporter
+from articles.models import Article, Byline, Region, Reporter, story_content_type
 from articles.search import index_articles
 
 SEED_PAGE = settings.BASE_DIR / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
@@ -69,7 +68,7 @@ class Command(BaseCommand):
         generated = Article.objects.generated()
         with transaction.atomic():
             TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
+                content_type=story_content_type(),
                 object_id__in=generated.values("id"),
             ).delete()
             count = generated.count()
@@ -114,7 +113,7 @@ class Command(BaseCommand):
             for article, story in zip(articles, stories, strict=True)
             for name in story.districts
         )
-        content_type = ContentType.objects.get_for_model(Article)
+        content_type = story_content_type()
         TaggedItem.objects.bulk_create(
             TaggedItem(content_type=content_type, object_id=article.id, tag=tags[name])
             for article, story in zip(articles, stories, strict=True)
