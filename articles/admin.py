@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
@@ -25,7 +25,7 @@ from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Byline, Region, Reporter
+from .models import Article, Byline, DictionaryEntry, Region, Reporter, story_content_type
 from .search import InvalidQuery
 from .validators import publication_year
 
@@ -264,6 +264,16 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset.none() if year is None else queryset.filter(published_on__year=year)
 
 
+class ArticleChangeList(ChangeList):
+    """The story list, best match first while searching (as on the site) unless the editor
+    sorts by a column."""
+
+    def get_ordering(self, request, queryset):
+        if "search_rank" in queryset.query.annotations and not self.params.get(ORDER_VAR):
+            return ["-search_rank", "-published_on", "-pk"]
+        return super().get_ordering(request, queryset)
+
+
 @admin.register(Article)
 class ArticleAdmin(EditorialVersionAdmin):
     form = ArticleAdminForm
@@ -306,6 +316,9 @@ class ArticleAdmin(EditorialVersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -408,7 +421,6 @@ class StoryCountMixin:
     cached copies of those pages are not served again."""
 
     story_count_path = None  # from this model to its stories
-    stories_lookup = None  # from Article back to this model
 
     def get_queryset(self, request):
         return (
@@ -424,12 +436,12 @@ class StoryCountMixin:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            touch_stories(Article.objects.filter(**{self.stories_lookup: obj}))
+            touch_stories(Article.objects.of(obj))
 
 
 @admin.register(Reporter)
 class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
-    story_count_path, stories_lookup = "bylines__article", "bylines__reporter"
+    story_count_path = "bylines__article"
     list_display = ["name", "slug", "story_count"]
     search_fields = ["name", "slug"]
     # An explicit order: the story counts group the rows, which drops the model's ordering.
@@ -471,7 +483,7 @@ class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
 
 @admin.register(Region)
 class RegionAdmin(StoryCountMixin, EditorialVersionAdmin):
-    story_count_path, stories_lookup = "articles", "districts"
+    story_count_path = "articles"
     list_display = ["name", "kind", "parent", "position", "story_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -506,7 +518,7 @@ def merge_tags(keep, duplicates, user=None):
     """Put `keep` on every story tagged with one of `duplicates`, delete the duplicates, and
     return the number of stories changed."""
     names = "、".join(tag.name for tag in duplicates)
-    story_type = ContentType.objects.get_for_model(Article)
+    story_type = story_content_type()
     with transaction.atomic():
         links = TaggedItem.objects.filter(tag__in=duplicates)
         story_ids = set(links.filter(content_type=story_type).values_list("object_id", flat=True))
@@ -534,13 +546,13 @@ class StoryTaggingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.content_type = ContentType.objects.get_for_model(Article)
+        self.instance.content_type = story_content_type()
 
     def clean_object_id(self):
         story_id = self.cleaned_data["object_id"]
         if not Article.objects.filter(pk=story_id).exists():
             raise forms.ValidationError(f"没有编号为 {story_id} 的稿件。")
-        story_type = ContentType.objects.get_for_model(Article)
+        story_type = story_content_type()
         already = TaggedItem.objects.filter(
             tag_id=self.instance.tag_id, content_type=story_type, object_id=story_id
         ).exclude(pk=self.instance.pk)
@@ -576,7 +588,7 @@ class StoryTaggingInline(admin.TabularInline):
     verbose_name_plural = "带这个标签的稿件"
 
     def get_queryset(self, request):
-        story_type = ContentType.objects.get_for_model(Article)
+        story_type = story_content_type()
         return super().get_queryset(request).filter(content_type=story_type)
 
     def has_delete_permission(self, request, obj=None):
@@ -618,7 +630,7 @@ class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
-        story_type = ContentType.objects.get_for_model(Article)
+        story_type = story_content_type()
         return (
             super()
             .get_queryset(request)
@@ -680,6 +692,26 @@ class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/taggit/tag/merge.html", context)
+
+
+# --- The dictionary -------------------------------------------------------------------------
+
+
+@admin.register(DictionaryEntry)
+class DictionaryEntryAdmin(EditorialVersionAdmin):
+    """Names the search must know as whole words. Saving one teaches every process the name and
+    reindexes the stories that print it (or one of its aliases) once the save commits."""
+
+    list_display = ["name", "kind", "aliases_display", "description", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases", "slug", "description"]
+    readonly_fields = ["slug", "created_at", "updated_at"]
+    fields = ["name", "kind", "aliases", "description", "slug", ("created_at", "updated_at")]
+    ordering = ["kind", "slug"]
+
+    @admin.display(description="别名")
+    def aliases_display(self, obj):
+        return "、".join(obj.alias_list())
 
 
 from . import admin_editions  # noqa: E402, F401  (registers Edition and Page)

@@ -276,28 +276,32 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def filter_by(self, *, reporter=None, district=None, tag=None):
-        """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag.
-
-        A region stands for itself and the regions under it. Subqueries rather than joins, so
-        that a story matches once however many of its bylines or districts match, without a
-        DISTINCT over the whole listing.
-        """
+        """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag
+        (see `of`)."""
         qs = self
-        if reporter is not None:
-            qs = qs.filter(pk__in=Byline.objects.filter(reporter=reporter).values("article_id"))
-        if district is not None:
-            through = Article.districts.through.objects
-            qs = qs.filter(pk__in=through.filter(region__in=district.family()).values("article_id"))
-        if tag is not None:
-            # The content type by id, not by joining django_content_type on its names: with
-            # the join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
-            content_type = ContentType.objects.get_for_model(Article)
-            qs = qs.filter(
-                pk__in=TaggedItem.objects.filter(content_type=content_type, tag=tag).values(
-                    "object_id"
-                )
-            )
+        for obj in (reporter, district, tag):
+            if obj is not None:
+                qs = qs.of(obj)
         return qs
+
+    def of(self, obj, *, with_children=True):
+        """The stories of a reporter (their bylines), a region (naming it, and for a city its
+        districts' too unless `with_children` is false) or a taggit Tag: the one helper for
+        "stories of X", used by the listings, the signals, the admin and the search index.
+
+        Subqueries rather than joins, so that a story matches once however many of its bylines
+        or districts match, without a DISTINCT over the whole listing.
+        """
+        if isinstance(obj, Reporter):
+            return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
+        if isinstance(obj, Region):
+            regions = obj.family() if with_children else [obj]
+            through = Article.districts.through.objects.filter(region__in=regions)
+            return self.filter(pk__in=through.values("article_id"))
+        # The content type by id, not by joining django_content_type on its names: with the
+        # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
+        tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
+        return self.filter(pk__in=tagged.values("object_id"))
 
     def related_to(self, article, limit=5, within_days=RELATED_WINDOW_DAYS):
         """Stories from around the same time sharing the most tags and districts with
@@ -327,7 +331,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(is_generated=True)
 
     def search(self, query):
-        """Stories matching a reader's query, best first; see articles/search.py.
+        """Stories matching a reader's query, best first; see the articles.search package.
 
         Several words must all appear; words in quotes form a phrase. Raises
         search.InvalidQuery (a ValueError) for a query it refuses. Filter before searching:
@@ -379,7 +383,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    # Written by articles/search.py, never by forms. Used on PostgreSQL only (SQLite keeps its
+    # Written by articles.search.index, never by forms. Used on PostgreSQL only (SQLite keeps its
     # index in an FTS5 table); the GIN index is created by migration 0004 on PostgreSQL only,
     # so it is not declared in Meta.indexes.
     search_vector = SearchVectorField("检索向量", null=True, editable=False)
@@ -459,6 +463,13 @@ class Article(models.Model):
         return blocks
 
 
+def story_content_type():
+    """The content type of stories (Article), from Django's cache: taggit links tags to stories
+    by it. The one helper for it, used by the listings, the signals, the search index and the
+    corpus generator."""
+    return ContentType.objects.get_for_model(Article)
+
+
 class Byline(models.Model):
     class Role(models.TextChoices):
         STAFF_REPORTER = "staff_reporter", "本报记者"
@@ -495,3 +506,7 @@ class Byline(models.Model):
     def role_label(self):
         """新华社记者, 本报记者, 通讯员…: the role as printed, with the agency of wire copy."""
         return f"{self.agency}{self.get_role_display()}"
+
+
+# The editors' dictionary lives in its own module; imported here so that Django finds it.
+from .dictionary import DictionaryEntry, DictionaryVersion  # noqa: E402, F401

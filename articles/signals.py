@@ -12,7 +12,6 @@ their stories are reindexed once, after the last row is gone, not once per row.
 
 import weakref
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
@@ -21,15 +20,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from taggit.models import Tag, TaggedItem
 
 from . import search
-from .models import Article, Byline, Region, Reporter
+from .models import Article, Byline, DictionaryEntry, Region, Reporter, story_content_type
 
 # Bulk deletes in progress: origin queryset → [rows still to delete, story ids to reindex].
 _pending_deletes = weakref.WeakKeyDictionary()
 
 
 def _is_article_tagged_item(item):
-    content_type = ContentType.objects.get_for_id(item.content_type_id)  # cached
-    return content_type.app_label == "articles" and content_type.model == "article"
+    return item.content_type_id == story_content_type().pk
 
 
 def _deleting_articles(origin):
@@ -127,24 +125,28 @@ def remember_name(sender, instance, raw, using, **kwargs):
 def name_saved(sender, instance, created, raw, using, **kwargs):
     old_name = getattr(instance, "_search_old_name", None)
     if sender is not Tag and (created or old_name != instance.name):
-        search.names_changed([instance.name])
+        search.names_changed([instance.name], using=using)
     if created or old_name is None or old_name == instance.name:
         return
-    if sender is Reporter:
-        stories = Byline.objects.using(using).filter(reporter=instance).values("article_id")
-    elif sender is Region:
-        stories = (
-            Article.districts.through.objects.using(using)
-            .filter(region=instance)
-            .values("article_id")
-        )
-    else:
-        stories = (
-            TaggedItem.objects.using(using)
-            .filter(tag=instance, content_type__app_label="articles", content_type__model="article")
-            .values("object_id")
-        )
-    search.index_articles(Article.objects.using(using).filter(pk__in=stories))
+    # The stories whose index holds the old name: a city's districts' stories do not.
+    search.index_articles(Article.objects.using(using).of(instance, with_children=False))
+
+
+def remember_forms(sender, instance, raw, using, **kwargs):
+    """A dictionary entry's name and aliases before a save: stories printing the old ones are
+    reindexed too."""
+    old = (
+        sender._default_manager.using(using).filter(pk=instance.pk).first() if instance.pk else None
+    )
+    instance._search_old_forms = old.forms() if old else []
+
+
+def entry_changed(sender, instance, using, **kwargs):
+    """An entry was added, changed or deleted: every process relearns the names (in this
+    transaction), and once it commits the stories printing them are reindexed."""
+    search.names_changed(using=using)
+    forms = [*getattr(instance, "_search_old_forms", []), *instance.forms()]
+    transaction.on_commit(lambda: search.index_mentions(forms, using=using), using=using)
 
 
 def forget_cached_sidebar(sender, using=None, **kwargs):
@@ -174,6 +176,9 @@ def connect():
         districts_changed, sender=Article.districts.through, dispatch_uid=f"{uid}.districts"
     )
     m2m_changed.connect(tags_changed, sender=TaggedItem, dispatch_uid=f"{uid}.tags")
+    pre_save.connect(remember_forms, sender=DictionaryEntry, dispatch_uid=f"{uid}.entry")
+    post_save.connect(entry_changed, sender=DictionaryEntry, dispatch_uid=f"{uid}.entry")
+    post_delete.connect(entry_changed, sender=DictionaryEntry, dispatch_uid=f"{uid}.entry")
     for named in (Reporter, Region, Tag):
         pre_save.connect(remember_name, sender=named, dispatch_uid=f"{uid}.{named.__name__}")
         post_save.connect(name_saved, sender=named, dispatch_uid=f"{uid}.{named.__name__}")

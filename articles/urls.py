@@ -24,6 +24,7 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("people/<slug:slug>/", views.PersonView.as_view(), name="person-detail"),
     path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
     path(
         "archive/<int:year>/<int:month>/",

@@ -4,12 +4,13 @@ from django.db import connection
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from . import search
 from .editions import EditionsInPeriodMixin
-from .models import Article, Region, Reporter
+from .models import Article, DictionaryEntry, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
 
@@ -60,6 +61,11 @@ class ArticleFilterMixin(SidebarMixin):
     def query(self):
         return self.request.GET.get("q", "").strip()
 
+    @cached_property
+    def parsed_query(self):
+        """`q`, parsed once for the whole request; raises search.InvalidQuery."""
+        return search.parse_query(self.query)
+
     def url_without(self, name):
         """This listing without one filter (and back on its first page)."""
         params = self.request.GET.copy()
@@ -70,7 +76,7 @@ class ArticleFilterMixin(SidebarMixin):
     def filtered_articles(self):
         """The filtered stories: best match first when searching, else newest first."""
         articles = Article.objects.filter_by(**self.get_filters())
-        return articles.search(self.query) if self.query else articles.latest_first()
+        return articles.search(self.parsed_query) if self.query else articles.latest_first()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -98,7 +104,7 @@ class ArticleFilterMixin(SidebarMixin):
         context["query"] = self.query
         if self.query:
             for article in context["object_list"]:
-                article.search_snippet = search.snippet(article.body, self.query)
+                article.search_snippet = search.snippet(article.body, self.parsed_query)
         return context
 
 
@@ -168,6 +174,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context["previous_on_page"], context["next_on_page"] = article.page_neighbours()
         context["related"] = self.related_stories(article)
+        context["people"] = DictionaryEntry.objects.people().mentioned_in(article)
         return context
 
     def related_stories(self, article):
@@ -247,21 +254,45 @@ def server_error(request):
 
 class SearchView(ArticleFilterMixin, ListView):
     """/search/?q=: ranked results with highlighted snippets. Parsing, querying and highlighting
-    are search.py's; this adds the count, the help for an empty query and the suggestions for
-    none found."""
+    are the search package's; this adds the count, the help for an empty query and the
+    suggestions for none found."""
 
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/search.html"
-
-    @property
-    def parsed_query(self):
-        return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
+    result_count = None  # a search.ResultCount once searched
+    shown_instead = None  # the name searched for a pinyin query that found nothing itself
 
     def get_queryset(self):
         if not self.parsed_query:
             return Article.objects.none()
+        articles = Article.objects.filter_by(**self.get_filters())
+        self.result_count = search.count(articles, self.parsed_query)
+        if not self.result_count.number and self.pinyin_names:
+            # caokailin finds nothing as typed: show 曹凯琳's stories, and say so.
+            self.shown_instead = self.pinyin_names[0]
+            self.parsed_query = search.parse_query(self.shown_instead)
+            self.result_count = search.count(articles, self.parsed_query)
         return self.filtered_articles().for_listing()
+
+    @cached_property
+    def pinyin_names(self):
+        """Names whose pinyin the query is (caokailin → 曹凯琳), to offer them."""
+        return search.pinyin_names(self.query)
+
+    def search_url(self, query):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["q"] = query
+        return f"?{params.urlencode()}"
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # Counted once, by search.count: the paginator takes the ranked part of that number
+        # rather than counting the candidates again.
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.result_count is not None:
+            paginator.count = min(self.result_count.number, search.CANDIDATES)
+        return paginator
 
     def invalid_query(self, error):
         # The search page itself, so that the reader can correct the query in place.
@@ -275,17 +306,19 @@ class SearchView(ArticleFilterMixin, ListView):
         if "error" in kwargs:
             return context
         parsed = self.parsed_query
-        context["query"] = parsed.text
+        context["query"] = search.clean_input(self.query)  # as typed, even when shown instead
         context["searchable"] = bool(parsed)
+        context["shown_instead"] = self.shown_instead
+        context["did_you_mean"] = [
+            (name, self.search_url(name))
+            for name in self.pinyin_names
+            if name != self.shown_instead
+        ]
         if parsed:
-            count = context["paginator"].count
-            estimated = count >= search.CANDIDATES
-            if estimated:
-                articles = Article.objects.filter_by(**self.get_filters())
-                count = max(search.estimate_count(articles, parsed), count)
-            context["result_count"] = search.describe_count(count, estimated)
-            context["ranked_only"] = search.CANDIDATES if estimated else None
-            if not count:
+            count = self.result_count
+            context["result_count"] = count
+            context["ranked_only"] = search.CANDIDATES if count.number > search.CANDIDATES else None
+            if not count.number:
                 context["suggestions"] = self.suggestions(parsed)
         return context
 
@@ -307,3 +340,30 @@ class SearchView(ArticleFilterMixin, ListView):
             params["q"] = parsed.text
             suggestions.append(("去掉筛选条件", f"?{params.urlencode()}"))
         return suggestions
+
+
+class PersonView(SidebarMixin, ListView):
+    """/people/<slug>/: a person of the editors' dictionary and the stories that name them
+    (or one of their aliases), best match first, highlighted."""
+
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "articles/person_detail.html"
+
+    @cached_property
+    def person(self):
+        return get_object_or_404(DictionaryEntry.objects.people(), slug=self.kwargs["slug"])
+
+    @cached_property
+    def parsed_query(self):
+        return search.parse_query(self.person.name)
+
+    def get_queryset(self):
+        return Article.objects.search(self.parsed_query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(person=self.person, **kwargs)
+        for article in context["object_list"]:
+            article.search_snippet = search.snippet(article.body, self.parsed_query)
+        context["query"] = self.person.name
+        return context

@@ -52,11 +52,9 @@ QUERIES = [
 
 
 def our_search(query):
-    results = Article.objects.search(query)
-    count = results.count()
-    first_page = list(results[:PAGE])
-    if count >= search.CANDIDATES:
-        count = search.estimate_count(Article.objects.all(), query)
+    parsed = search.parse_query(query)
+    count = search.count(Article.objects.all(), parsed)
+    first_page = list(Article.objects.search(parsed)[:PAGE])
     return count, first_page
 
 
@@ -107,7 +105,7 @@ def main():
     for label, query in QUERIES:
         search_ms, (count, _) = timed(our_search, query, repeat=options.repeat)
         page_ms, _ = timed(page, client, query, repeat=options.repeat)
-        estimated = "~" if count >= search.CANDIDATES and connection.vendor == "postgresql" else ""
+        count, estimated = count.number, "~" if count.estimated else ""
         if options.no_naive:
             naive_ms, naive_count = float("nan"), "-"
         else:

@@ -282,3 +282,93 @@ def test_rebuild_search_index(seed, capsys):
     assert "4/4" in output and "重建" in output
     assert found("国庆") == [1]
     assert sorted(found("曹凯琳")) == [1, 3, 4]
+
+
+# --- The package's interface ----------------------------------------------------------------
+
+
+def test_count_says_whether_it_is_an_estimate(seed):
+    assert search.count(Article.objects.all(), "湖州") == (4, False)
+    assert search.count(Article.objects.all(), search.parse_query("火星探测器")) == (0, False)
+    reporter = Reporter.objects.get(slug="cao-kailin")
+    assert search.count(Article.objects.filter_by(reporter=reporter), "湖州").number == 3
+
+
+def test_result_counts_read_in_chinese():
+    from articles.templatetags.search_results import story_count
+
+    assert story_count(search.ResultCount(4)) == "4 篇"
+    assert story_count(search.ResultCount(12345)) == "12,345 篇"
+    assert story_count(search.ResultCount(98134, estimated=True)) == "约 9.8 万篇"
+    assert story_count(search.ResultCount(100000, estimated=True)) == "约 10 万篇"
+    assert story_count(search.ResultCount(1500, estimated=True)) == "约 1,500 篇"
+
+
+def test_a_search_page_parses_its_query_once(client, seed, monkeypatch):
+    from articles.search import query
+
+    parsed = []
+    clean_input = query.clean_input
+    monkeypatch.setattr(query, "clean_input", lambda text: parsed.append(text) or clean_input(text))
+    response = client.get("/search/", {"q": "湖州 政法"})
+    assert len(card_positions(response, seed)) == 4
+    assert parsed == ["湖州 政法"]
+
+
+def test_highlight_and_snippet_take_a_parsed_query():
+    parsed = search.parse_query("政法委")
+    assert search.highlight("湖州政法委", parsed) == "湖州<mark>政法委</mark>"
+    assert search.snippet("湖州政法委。", parsed) == "湖州<mark>政法委</mark>。"
+
+
+# --- Pinyin ----------------------------------------------------------------------------------
+
+# (query, the name offered, the stories shown: the pinyin finds nothing itself)
+PINYIN_QUERIES = [
+    ("caokailin", "曹凯琳", [1, 3, 4]),  # a reporter
+    ("cao kailin", "曹凯琳", [1, 3, 4]),
+    ("Cao-Kailin", "曹凯琳", [1, 3, 4]),
+    ("Nanxun", "南浔区", [1]),  # a region, by its slug
+    ("nanxunqu", "南浔区", [1]),
+    ("xiawenxing", "夏文星", [1, 2]),  # a dictionary entry
+    ("gaofei", "高飞", [1, 2]),
+]
+
+
+@pytest.mark.parametrize("query, name, expected", PINYIN_QUERIES)
+def test_a_pinyin_query_shows_the_name_it_spells(client, seed, query, name, expected):
+    response = client.get("/search/", {"q": query})
+    main = html(response).select_one("main#main")
+    assert sorted(card_positions(response, seed)) == expected
+    assert f"以下是“{name}”的检索结果" in text_of(main)
+    assert text_of(main.select_one("h1")) == f"“{name}”的检索结果"
+    assert html(response).select_one("input[name=q]")["value"] == query
+    marks = {mark.get_text() for mark in main.select(".card__snippet mark")}
+    assert marks <= {name, name.removesuffix("区")}
+
+
+def test_a_pinyin_query_that_finds_stories_itself_offers_the_name(client, seed):
+    story = Article.objects.get(source_position=2)
+    story.body += "\n\n记者 Nanxun 报道。"
+    story.save()
+    response = client.get("/search/", {"q": "Nanxun", "tag": "执行难"})
+    main = html(response).select_one("main#main")
+    assert sorted(card_positions(response, seed)) == [2]
+    offer = main.select_one(".search-did-you-mean")
+    assert text_of(offer) == "您要找的是：南浔区？"
+    assert offer.a["href"] == "?q=%E5%8D%97%E6%B5%94%E5%8C%BA&tag=%E6%89%A7%E8%A1%8C%E9%9A%BE"
+
+
+@pytest.mark.parametrize("query", ["xyzzy", "cao", "caokailinx", "国庆", "c4okailin"])
+def test_no_pinyin_offer_for_what_spells_no_name(client, seed, query):
+    main = html(client.get("/search/", {"q": query})).select_one("main#main")
+    assert main.select(".search-did-you-mean, .search-instead") == []
+
+
+def test_a_search_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
+    # The dictionary's version, the count, the page of stories, bylines, districts, tags.
+    with django_assert_num_queries(6):
+        client.get("/search/", {"q": "湖州"})
+    # caokailin found nothing: the name is parsed (the version again) and counted too.
+    with django_assert_num_queries(8):
+        client.get("/search/", {"q": "caokailin"})

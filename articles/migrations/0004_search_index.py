@@ -1,4 +1,4 @@
-"""The full-text search index (see articles/search.py), on whichever database this is.
+"""The full-text search index (see the articles.search package), on whichever database this is.
 
 PostgreSQL: the `search_vector` column and a GIN index on it. SQLite: the column exists but stays
 empty; the index is the FTS5 table `articles_search`. Stories already in the database are

@@ -2,14 +2,13 @@ import random
 import time
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Max
 from taggit.models import Tag, TaggedItem
 
 from articles.corpus import TOPIC_TAGS, CorpusGenerator, edition_layout
-from articles.models import Article, Byline, Edition, Page, Region, Reporter
+from articles.models import Article, Byline, Edition, Page, Region, Reporter, story_content_type
 from articles.search import index_articles
 
 SEED_PAGE = settings.BASE_DIR / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
@@ -73,7 +72,7 @@ class Command(BaseCommand):
         generated = Article.objects.generated()
         with transaction.atomic():
             TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
+                content_type=story_content_type(),
                 object_id__in=generated.values("id"),
             ).delete()
             count = generated.count()
@@ -122,7 +121,7 @@ class Command(BaseCommand):
             for article, story in zip(articles, stories, strict=True)
             for name in story.districts
         )
-        content_type = ContentType.objects.get_for_model(Article)
+        content_type = story_content_type()
         TaggedItem.objects.bulk_create(
             TaggedItem(content_type=content_type, object_id=article.id, tag=tags[name])
             for article, story in zip(articles, stories, strict=True)

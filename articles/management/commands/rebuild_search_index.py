@@ -9,8 +9,9 @@ from articles.models import Article
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the full-text search index of every story (articles/search.py), e.g. after "
-        "teaching the segmenter new names. Each batch is written in its own transaction."
+        "Rebuild the full-text search index of every story (the articles.search package), "
+        "e.g. after teaching the segmenter new names. Each batch is written in its own "
+        "transaction."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,83 @@
+"""Marking matches: escaped text with <mark> around the words of a query, and snippets."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from . import lexicon
+from .query import parse_or_none
+from .text import normalize, tokenize
+
+_SUBHEAD = re.compile(r"^#{1,3}\s+", re.MULTILINE)
+
+
+def _match_spans(text, parsed):
+    """Merged (start, end) spans of `text` where a query word (or an alias of it) is found."""
+    terms = lexicon.current().expand(parsed.terms)
+    spans = sorted((s, e) for w, s, e in tokenize(normalize(text)) if w in terms)
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _marked(text, spans, offset=0):
+    out, at = [], 0
+    for start, end in spans:
+        start, end = start - offset, end - offset
+        if end <= 0 or start >= len(text):
+            continue
+        start, end = max(start, 0), min(end, len(text))
+        out += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        at = end
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def highlight(text, query):
+    """`text`, escaped, with <mark> around the words of `query` (a string or a ParsedQuery);
+    safe to put in a page."""
+    text = text or ""
+    parsed = parse_or_none(query)
+    spans = _match_spans(text, parsed) if parsed else []
+    return mark_safe(_marked(text, spans))
+
+
+def _window(text, spans, length):
+    """Where a snippet of `length` characters starts and ends: around the window (starting a
+    little before a match) that holds the most matches, never cutting a marked word in two."""
+    start = 0
+    if spans:
+        lead = length // 5
+
+        def matches_in_window(span):
+            begin = max(span[0] - lead, 0)
+            return sum(1 for s, e in spans if s >= begin and e <= begin + length)
+
+        start = max(max(spans, key=matches_in_window)[0] - lead, 0)
+        start = min(start, len(text) - length)
+        for s, e in spans:
+            if s < start < e:
+                start = s
+    end = start + length
+    for s, e in spans:
+        if s < end < e:
+            end = e
+    return start, end
+
+
+def snippet(text, query, length=120):
+    """About `length` characters of `text` around its best match for `query` (a string or a
+    ParsedQuery), escaped and highlighted."""
+    text = " ".join(_SUBHEAD.sub("", text or "").split())
+    parsed = parse_or_none(query)
+    spans = _match_spans(text, parsed) if parsed else []
+    if len(text) <= length:
+        return mark_safe(_marked(text, spans))
+    start, end = _window(text, spans, length)
+    body = _marked(text[start:end], spans, offset=start)
+    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))
