@@ -316,6 +316,15 @@ def search(queryset, query):
     )
 
 
+def matching(queryset, query):
+    """`queryset` narrowed to stories matching `query`, unranked (see ArticleQuerySet.matching)."""
+    parsed = parse_query(query)
+    if not parsed:
+        return queryset.none()
+    match, _ = _match_and_rank(parsed, connections[queryset.db].vendor)
+    return queryset.filter(match)
+
+
 def estimate_count(queryset, query):
     """How many stories in `queryset` match `query`: exact on SQLite, the planner's estimate on
     PostgreSQL (an exact count of a common word costs as much as ranking it)."""

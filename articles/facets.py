@@ -1,0 +1,210 @@
+"""Facets: how the stories of a listing or a search spread over districts, reporters, tags and
+time, each value a link that adds it as a filter.
+
+The cost is bounded whatever the number of results. Up to EXACT_LIMIT stories are counted
+exactly. Beyond that, only the results whose id falls on an evenly spaced grid of ids are
+counted (a systematic sample: ids follow the order stories were added, not their date, reporter
+or topic, so every facet is sampled alike), at most SAMPLE_GRID ids looked up by primary key,
+and the counts are scaled to the whole and marked as estimates. Five queries either way: the
+id range, then districts, reporters, tags and months.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear
+from taggit.models import TaggedItem
+
+from .models import Article, Byline, Region
+
+EXACT_LIMIT = 2000
+SAMPLE_TARGET = 1000  # results a sample should hold, for counts within a few per cent
+SAMPLE_GRID = 10000
+TOP = 10  # reporters and tags shown
+TIMELINE_MAX_YEARS = 40  # a longer span draws only the years that have stories
+
+
+@dataclass
+class FacetValue:
+    label: str
+    count: int
+    url: str
+    selected: bool = False
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    url: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class Facets:
+    estimated: bool
+    districts: list
+    reporters: list
+    tags: list
+    periods: list  # years; months when every result is in one year
+    by_month: bool
+    timeline: list  # Bars
+
+    TIMELINE_WIDTH = 280
+    TIMELINE_HEIGHT = 72
+
+
+class _CountRows(Subquery):
+    """How many rows a subquery returns."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def sample_of(articles, total):
+    """`articles`, or the part of them on a grid of ids when counting all would be slow;
+    returns it and whether it is a sample."""
+    span = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    if total <= EXACT_LIMIT or span["first"] is None:
+        return articles, False
+    width = span["last"] - span["first"] + 1
+    grid = min(SAMPLE_GRID, math.ceil(width * SAMPLE_TARGET / total))
+    step = width // grid
+    if step <= 1:
+        return articles, False
+    return articles.filter(pk__in=range(span["first"], span["last"] + 1, step)), True
+
+
+def district_counts(ids):
+    """(region, stories) for each region, a region counting its districts' stories too (as
+    the district filter does), in the regions' order."""
+    through = Article.districts.through.objects
+    stories = (
+        through.filter(Q(region_id=OuterRef("pk")) | Q(region__parent_id=OuterRef("pk")))
+        .filter(article_id__in=ids)
+        .order_by()
+        .values("article_id")
+        .distinct()
+    )
+    return [(r, r.n) for r in Region.objects.annotate(n=_CountRows(stories)) if r.n]
+
+
+def reporter_counts(ids):
+    return (
+        Byline.objects.filter(article_id__in=ids)
+        .values_list("reporter__slug", "reporter__name")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "reporter__slug")[:TOP]
+    )
+
+
+def tag_counts(ids):
+    return (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
+        )
+        .values_list("tag__slug", "tag__name")
+        .annotate(n=Count("object_id", distinct=True))
+        .order_by("-n", "tag__name")[:TOP]
+    )
+
+
+def month_counts(articles):
+    """{(year, month): stories}."""
+    rows = (
+        articles.order_by()
+        .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
+        .values_list("year", "month")
+        .annotate(n=Count("pk"))
+    )
+    return {(year, month): n for year, month, n in rows}
+
+
+def count_facets(params, total, path):
+    """The facets of what `params` (a listing.ListingParams) lists: `total` stories, exact or
+    estimated. Links keep every other parameter; `path` is the listing's own."""
+    articles, estimated = sample_of(params.matching_articles().order_by(), total)
+    ids = articles.values("pk")
+    months = month_counts(articles)
+    found = sum(months.values())
+    scale = total / found if estimated and found else 1
+
+    def value(name, slug, label, n):
+        selected = name in params.filters and params.filters[name].slug == slug
+        url = params.url_without(name, path=path) if selected else params.url_with(**{name: slug})
+        return FacetValue(label, round(n * scale), url, selected)
+
+    skip = params.url_filter
+    districts = [] if skip == "district" else district_counts(ids)
+    reporters = [] if skip == "reporter" else reporter_counts(ids)
+    tags = [] if skip == "tag" else tag_counts(ids)
+    periods, by_month = period_counts(months, params, scale)
+    return Facets(
+        estimated=estimated,
+        districts=[value("district", r.slug, r.name, n) for r, n in districts],
+        reporters=[value("reporter", slug, name, n) for slug, name, n in reporters],
+        tags=[value("tag", slug, name, n) for slug, name, n in tags],
+        periods=periods,
+        by_month=by_month,
+        timeline=timeline_bars(periods),
+    )
+
+
+def period_counts(months, params, scale):
+    """Years (every year from the first to the last, when that is not too many), or the
+    twelve months when every story is in one year; each links to its period."""
+    years = sorted({year for year, _ in months})
+    if len(years) == 1:
+        year = years[0]
+        periods = []
+        for month in range(1, 13):
+            text = f"{year:04}-{month:02}"
+            n = round(months.get((year, month), 0) * scale)
+            url = params.url_with(**{"from": text, "to": text})
+            periods.append(FacetValue(f"{year}年{month}月", n, url))
+        return periods, True
+    by_year = {}
+    for (year, _), n in months.items():
+        by_year[year] = by_year.get(year, 0) + n
+    if years and years[-1] - years[0] < TIMELINE_MAX_YEARS:
+        years = range(years[0], years[-1] + 1)
+    periods = [
+        FacetValue(
+            f"{year}年",
+            round(by_year.get(year, 0) * scale),
+            params.url_with(**{"from": f"{year:04}", "to": f"{year:04}"}),
+        )
+        for year in years
+    ]
+    return periods, False
+
+
+def timeline_bars(periods):
+    """Bars of an SVG chart of the periods, in its viewBox's units (Facets.TIMELINE_*)."""
+    if not periods:
+        return []
+    most = max(p.count for p in periods) or 1
+    width = Facets.TIMELINE_WIDTH / len(periods)
+    chart = Facets.TIMELINE_HEIGHT - 16  # room for the labels below the bars
+    bars = []
+    for i, period in enumerate(periods):
+        height = chart * period.count / most
+        if period.count:
+            height = max(height, 1.5)  # a story or two still shows
+        bars.append(
+            Bar(
+                label=period.label,
+                count=period.count,
+                url=period.url,
+                x=round(i * width + width * 0.1, 2),
+                y=round(chart - height, 2),
+                width=round(width * 0.8, 2),
+                height=round(height, 2),
+            )
+        )
+    return bars
