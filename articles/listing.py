@@ -48,9 +48,8 @@ def parse_date(value, name, *, end=False):
         return None, ""
     match = _DATE.fullmatch(value)
     if not match:
-        raise InvalidParameter(
-            name, f"日期“{value[:20]}”看不懂：请写成 2021、2021-09 或 2021-09-30。"
-        )
+        shown = search.clean_input(value[:20])
+        raise InvalidParameter(name, f"日期“{shown}”看不懂：请写成 2021、2021-09 或 2021-09-30。")
     year, month, day = (int(part) if part else None for part in match.groups())
     if year < datetime.MINYEAR:
         raise InvalidParameter(name, "没有公元 0 年：年份请从 0001 写起。")

@@ -76,9 +76,9 @@ class ArticleFilterMixin(SidebarMixin):
             if name != self.url_filter
         ]
         if params.from_text:
-            chips.append({"name": "from", "label": "起", "text": params.from_text})
+            chips.append({"name": "from", "label": "起始", "text": params.from_text})
         if params.to_text:
-            chips.append({"name": "to", "label": "止", "text": params.to_text})
+            chips.append({"name": "to", "label": "截止", "text": params.to_text})
         for chip in chips:
             chip["remove_url"] = params.url_without(chip["name"], path=path)
         return chips
@@ -264,10 +264,11 @@ class SearchView(ArticleFilterMixin, ListView):
             name: search.clean_input(self.request.GET.get(name, "")[: search.MAX_QUERY_LENGTH])
             for name in ("q", "from", "to", "sort", *self.filter_labels)
         }
+        hidden = [(name, values[name]) for name in self.filter_labels if values[name]]
         context = {
             "error": str(error),
             "query": values["q"],
-            "form": {**values, "hidden": [(n, values[n]) for n in self.filter_labels if values[n]]},
+            "form": {**values, "hidden": hidden, "relevance": True},
         }
         return render(self.request, self.template_name, context, status=400)
 
