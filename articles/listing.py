@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from . import search
@@ -134,11 +135,16 @@ class ListingParams:
         """Fewer than all the stories: a filter, a search or a period."""
         return bool(self.filters or self.searching or self.date_from or self.date_to)
 
-    def filtered_articles(self):
-        """The stories of the filters and the period, before any search."""
+    @cached_property
+    def _filtered(self):
+        # Once: a region filter reads the region's districts.
         return Article.objects.filter_by(**self.filters).published_between(
             self.date_from, self.date_to
         )
+
+    def filtered_articles(self):
+        """The stories of the filters and the period, before any search."""
+        return self._filtered.all()
 
     def matching_articles(self):
         """The stories listed, in no particular order and unranked: what facets count."""
