@@ -5,16 +5,17 @@ The cost is bounded whatever the number of results. Up to EXACT_LIMIT stories ar
 exactly. Beyond that, only the results whose id falls on an evenly spaced grid of ids are
 counted (a systematic sample: ids follow the order stories were added, not their date, reporter
 or topic, so every facet is sampled alike), at most SAMPLE_GRID ids looked up by primary key,
-and the counts are scaled to the whole and marked as estimates. Five queries either way: the
-id range, then districts, reporters, tags and months.
+and the counts are scaled to the whole and marked as estimates. Six queries either way: the
+id range, the ids and dates of the stories counted, the regions, then districts, reporters and
+tags.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Max, Min, Q
 from taggit.models import TaggedItem
 
 from .models import Article, Byline, Region
@@ -59,13 +60,6 @@ class Facets:
     TIMELINE_HEIGHT = 72
 
 
-class _CountRows(Subquery):
-    """How many rows a subquery returns."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
-    output_field = IntegerField()
-
-
 def sample_of(articles, total):
     """`articles`, or the part of them on a grid of ids when counting all would be slow;
     returns it and whether it is a sample."""
@@ -81,17 +75,21 @@ def sample_of(articles, total):
 
 
 def district_counts(ids):
-    """(region, stories) for each region, a region counting its districts' stories too (as
-    the district filter does), in the regions' order."""
-    through = Article.districts.through.objects
-    stories = (
-        through.filter(Q(region_id=OuterRef("pk")) | Q(region__parent_id=OuterRef("pk")))
-        .filter(article_id__in=ids)
-        .order_by()
-        .values("article_id")
-        .distinct()
+    """(region, stories) for each region with stories, a region counting its districts'
+    stories too (as the district filter does), in the regions' order. One pass over the
+    stories' districts, whatever the number of regions."""
+    regions = list(Region.objects.all())
+    families = {r.pk: {r.pk} for r in regions}
+    for region in regions:
+        if region.parent_id in families:
+            families[region.parent_id].add(region.pk)
+    counts = Article.districts.through.objects.filter(article_id__in=ids).aggregate(
+        **{
+            f"region_{pk}": Count("article_id", distinct=True, filter=Q(region_id__in=family))
+            for pk, family in families.items()
+        }
     )
-    return [(r, r.n) for r in Region.objects.annotate(n=_CountRows(stories)) if r.n]
+    return [(r, counts[f"region_{r.pk}"]) for r in regions if counts[f"region_{r.pk}"]]
 
 
 def reporter_counts(ids):
@@ -114,25 +112,23 @@ def tag_counts(ids):
     )
 
 
-def month_counts(articles):
-    """{(year, month): stories}."""
-    rows = (
-        articles.order_by()
-        .annotate(year=ExtractYear("published_on"), month=ExtractMonth("published_on"))
-        .values_list("year", "month")
-        .annotate(n=Count("pk"))
-    )
-    return {(year, month): n for year, month, n in rows}
+def month_counts(dates):
+    """{(year, month): stories} of a list of dates."""
+    return Counter((day.year, day.month) for day in dates)
 
 
 def count_facets(params, total, path):
     """The facets of what `params` (a listing.ListingParams) lists: `total` stories, exact or
     estimated. Links keep every other parameter; `path` is the listing's own."""
     articles, estimated = sample_of(params.matching_articles().order_by(), total)
-    ids = articles.values("pk")
-    months = month_counts(articles)
-    found = sum(months.values())
-    scale = total / found if estimated and found else 1
+    # The stories counted are read once, so that a search's match is evaluated once; the
+    # other facets look them up by id in the join tables' indexes.
+    rows = list(articles.values_list("pk", "published_on"))
+    ids = [pk for pk, _ in rows]
+    months = month_counts(day for _, day in rows)
+    if not rows:
+        return None
+    scale = total / len(rows) if estimated else 1
 
     def value(name, slug, label, n):
         selected = name in params.filters and params.filters[name].slug == slug

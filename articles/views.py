@@ -100,8 +100,13 @@ class ArticleFilterMixin(SidebarMixin):
         return context
 
     def result_count(self, context):
-        """How many stories are listed, and whether that is an estimate."""
-        return context["paginator"].count, False
+        """How many stories are listed, and whether that is an estimate: a search lists only
+        its first search.CANDIDATES matches, and counting all of a common word's is slow."""
+        count = context["paginator"].count
+        if not self.params.query or count < search.CANDIDATES:
+            return count, False
+        estimate = search.estimate_count(self.params.filtered_articles(), self.params.query)
+        return max(estimate, count), True
 
     def form_values(self):
         """What the period and order controls show, and the filters they keep."""
@@ -279,13 +284,6 @@ class SearchView(ArticleFilterMixin, ListView):
         if not self.request.GET.get("sort"):
             values["sort"] = "relevance"
         return values
-
-    def result_count(self, context):
-        count = context["paginator"].count
-        if count < search.CANDIDATES:
-            return count, False
-        estimate = search.estimate_count(self.params.filtered_articles(), self.params.query)
-        return max(estimate, count), True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
