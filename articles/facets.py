@@ -20,9 +20,9 @@ from taggit.models import TaggedItem
 
 from .models import Article, Byline, Region
 
-EXACT_LIMIT = 2000
+EXACT_LIMIT = 3000
 SAMPLE_TARGET = 500  # results a sample should hold: counts of large values within ~5%
-SAMPLE_GRID = 5000  # each looked up by primary key (a search reads its vector too)
+SAMPLE_GRID = 3000  # each looked up by primary key (a search reads its vector too)
 TOP = 10  # reporters and tags shown
 TIMELINE_MAX_YEARS = 40  # a longer span draws only the years that have stories
 
