@@ -1,5 +1,5 @@
-"""A small read-only JSON API: `/api/articles/` (the listing filters, `q`, `page`) and
-`/api/articles/<id>/`. Errors come back as JSON too."""
+"""A small read-only JSON API: `/api/articles/` (the listing's parameters: filters, `q`,
+`from`, `to`, `sort`, `page`) and `/api/articles/<id>/`. Errors come back as JSON too."""
 
 from django.http import Http404, JsonResponse
 from django.views.generic import DetailView
@@ -60,14 +60,32 @@ class JSONErrorsMixin:
         return json_error(400, str(error))
 
 
+def add_marks(data, marks):
+    """The `*_html` fields of a search result: escaped text with <mark> around the matches."""
+    data.update(
+        kicker_html=str(marks.kicker),
+        headline_html=str(marks.headline),
+        subheadline_html=str(marks.subheadline),
+        snippet_html=str(marks.snippet),
+    )
+    for byline, (_, name_html, _) in zip(data["bylines"], marks.bylines, strict=True):
+        byline["name_html"] = str(name_html)
+    for tag, (name_html, _) in zip(data["tags"], marks.tags, strict=True):
+        tag["name_html"] = str(name_html)
+
+
 class ArticleListAPIView(JSONErrorsMixin, ArticleListView):
+    """The listing's parameters (listing.ListingParams), as JSON, without facets."""
+
+    show_facets = False
+
     def render_to_response(self, context, **response_kwargs):
         page = context["page_obj"]
         results = []
         for article in context["object_list"]:
             data = article_summary(self.request, article)
-            if self.query:
-                data["snippet_html"] = str(article.search_snippet)  # escaped, with <mark>
+            if self.params.query:
+                add_marks(data, article.marks)
             results.append(data)
         return JsonResponse(
             {

@@ -262,6 +262,19 @@ class ArticleQuerySet(models.QuerySet):
     def in_print_order(self):
         return self.order_by("position", "id")
 
+    def oldest_first(self):
+        # The exact reverse of latest_first, whatever that orders by.
+        return self.latest_first().reverse()
+
+    def published_between(self, start=None, end=None):
+        """Stories published from `start` through `end` (dates, both inclusive; None: open)."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(published_on__gte=start)
+        if end is not None:
+            qs = qs.filter(published_on__lte=end)
+        return qs
+
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
         return self.defer("search_vector").prefetch_related(
@@ -340,6 +353,23 @@ class ArticleQuerySet(models.QuerySet):
         from . import search
 
         return search.search(self, query)
+
+    def matching(self, query):
+        """Stories matching a reader's query, unranked and unordered (for counting)."""
+        from . import search
+
+        return search.matching(self, query)
+
+    def search_by_date(self, query, *, oldest=False):
+        """Stories matching a reader's query, newest (or oldest) first. Like search(), only
+        the first search.CANDIDATES of them are listed, so that counting them stays cheap."""
+        from . import search
+
+        def in_order(qs):
+            return qs.oldest_first() if oldest else qs.latest_first()
+
+        candidates = in_order(self.matching(query)).values("pk")[: search.CANDIDATES]
+        return in_order(self.filter(pk__in=candidates)).defer("search_vector")
 
 
 class Article(models.Model):

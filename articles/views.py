@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
 from . import search
 from .editions import EditionsInPeriodMixin
+from .facets import count_facets
+from .listing import InvalidParameter, ListingParams, mark_matches
 from .models import Article, DictionaryEntry, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
@@ -35,77 +36,99 @@ class SidebarMixin:
 
 
 class ArticleFilterMixin(SidebarMixin):
-    """Listing filters from the query string (`reporter`, `district`, `tag`, by slug; `q`, a
-    search), plus an optional one fixed by the URL (`/reporters/<slug>/`). Unknown slugs are a
-    404; a search the search module refuses is a 400."""
+    """A listing's parameters, parsed once by listing.ListingParams (filters by slug, `q`,
+    `from`/`to`, `sort`), plus an optional filter fixed by the URL (`/reporters/<slug>/`).
+    Unknown slugs are a 404; a value that cannot be understood is a 400."""
 
     url_filter = None  # "reporter", "district" or "tag" when the URL names one
-    filter_models = {"reporter": Reporter, "district": Region, "tag": Tag}
     filter_labels = {"reporter": "记者", "district": "地区", "tag": "标签"}
+    show_facets = True
+
+    @cached_property
+    def params(self):
+        return ListingParams.from_request(self.request, self.url_filter, self.kwargs.get("slug"))
 
     def get_filters(self):
-        if not hasattr(self, "_filters"):
-            self._filters = {}
-            for name, model in self.filter_models.items():
-                slug = (
-                    self.kwargs["slug"] if name == self.url_filter else self.request.GET.get(name)
-                )
-                if slug and "\x00" in slug:
-                    # No slug holds a NUL, and PostgreSQL refuses to compare with one.
-                    raise Http404
-                if slug:
-                    self._filters[name] = get_object_or_404(model, slug=slug)
-        return self._filters
+        return self.params.filters
 
     @property
     def query(self):
-        return self.request.GET.get("q", "").strip()
+        return self.params.query.text
 
-    @cached_property
-    def parsed_query(self):
-        """`q`, parsed once for the whole request; raises search.InvalidQuery."""
-        return search.parse_query(self.query)
-
-    def url_without(self, name):
-        """This listing without one filter (and back on its first page)."""
-        params = self.request.GET.copy()
-        params.pop(name, None)
-        params.pop("page", None)
-        return f"?{params.urlencode()}" if params else self.request.path
+    search_count = None  # a search.ResultCount while searching
 
     def filtered_articles(self):
-        """The filtered stories: best match first when searching, else newest first."""
-        articles = Article.objects.filter_by(**self.get_filters())
-        return articles.search(self.parsed_query) if self.query else articles.latest_first()
+        """The filtered stories, in the order asked for (best match first when searching)."""
+        if self.params.query:
+            self.search_count = search.count(self.params.filtered_articles(), self.params.query)
+        return self.params.articles()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # A search is counted once, by search.count: the paginator takes the listed (ranked)
+        # part of that number rather than counting the candidates again.
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.search_count is not None:
+            paginator.count = min(self.search_count.number, search.CANDIDATES)
+        return paginator
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except search.InvalidQuery as error:
+        except (search.InvalidQuery, InvalidParameter) as error:
             return self.invalid_query(error)
 
     def invalid_query(self, error):
         return render(self.request, "400.html", {"message": str(error)}, status=400)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filters = self.get_filters()
-        context["filters"] = filters
-        context["active_filters"] = [
-            {
-                "name": name,
-                "label": self.filter_labels[name],
-                "object": obj,
-                "remove_url": self.url_without(name),
-            }
-            for name, obj in filters.items()
+    def active_filters(self):
+        """Each filter the reader chose, with a link that removes it."""
+        params, path = self.params, self.request.path
+        chips = [
+            {"name": name, "label": self.filter_labels[name], "text": obj.name, "value": obj.slug}
+            for name, obj in params.filters.items()
             if name != self.url_filter
         ]
-        context["query"] = self.query
-        if self.query:
+        if params.from_text:
+            chips.append({"name": "from", "label": "起始", "text": params.from_text})
+        if params.to_text:
+            chips.append({"name": "to", "label": "截止", "text": params.to_text})
+        for chip in chips:
+            chip["remove_url"] = params.url_without(chip["name"], path=path)
+        return chips
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.params
+        context.update(params=params, filters=params.filters, query=params.query.text)
+        context["active_filters"] = self.active_filters()
+        if params.query:
             for article in context["object_list"]:
-                article.search_snippet = search.snippet(article.body, self.parsed_query)
+                article.marks = mark_matches(article, params.query)
+        context["form"] = self.form_values()
+        if context.get("paginator"):
+            total, estimated = self.result_count(context)
+            context.update(result_total=total, result_estimated=estimated)
+            if self.show_facets and params.narrowed and total:
+                context["facets"] = count_facets(params, total, self.request.path)
         return context
+
+    def result_count(self, context):
+        """How many stories match, and whether that is an estimate (see search.count)."""
+        if self.search_count is not None:
+            return self.search_count.number, self.search_count.estimated
+        return context["paginator"].count, False
+
+    def form_values(self):
+        """What the period and order controls show, and the filters they keep."""
+        params = self.params
+        return {
+            "q": params.query.text,
+            "from": params.from_text,
+            "to": params.to_text,
+            "sort": params.sort,
+            "relevance": bool(params.query.text),  # offered with a query only
+            "hidden": [(c["name"], c["value"]) for c in self.active_filters() if "value" in c],
+        }
 
 
 class HomeView(SidebarMixin, ListView):
@@ -229,6 +252,14 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
 
@@ -244,69 +275,61 @@ def csrf_failure(request, reason=""):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)
-
-
 class SearchView(ArticleFilterMixin, ListView):
-    """/search/?q=: ranked results with highlighted snippets. Parsing, querying and highlighting
-    are the search package's; this adds the count, the help for an empty query and the
-    suggestions for none found."""
+    """/search/?q=: results with highlights and facets. Parsing, querying and highlighting are
+    the search module's, the parameters listing.ListingParams'; this adds the count, the help
+    for an empty query and the suggestions for none found."""
 
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/search.html"
-    result_count = None  # a search.ResultCount once searched
     shown_instead = None  # the name searched for a pinyin query that found nothing itself
 
     def get_queryset(self):
-        if not self.parsed_query:
+        if not self.params.query:
             return Article.objects.none()
-        articles = Article.objects.filter_by(**self.get_filters())
-        self.result_count = search.count(articles, self.parsed_query)
-        if not self.result_count.number and self.pinyin_names:
+        articles = self.filtered_articles()
+        if not self.search_count.number and self.pinyin_names:
             # caokailin finds nothing as typed: show 曹凯琳's stories, and say so.
             self.shown_instead = self.pinyin_names[0]
-            self.parsed_query = search.parse_query(self.shown_instead)
-            self.result_count = search.count(articles, self.parsed_query)
-        return self.filtered_articles().for_listing()
+            self.params.query = search.parse_query(self.shown_instead)
+            articles = self.filtered_articles()
+        return articles.for_listing()
 
     @cached_property
     def pinyin_names(self):
         """Names whose pinyin the query is (caokailin → 曹凯琳), to offer them."""
-        return search.pinyin_names(self.query)
+        return search.pinyin_names(self.params.query.text)
 
     def search_url(self, query):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        params["q"] = query
-        return f"?{params.urlencode()}"
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        # Counted once, by search.count: the paginator takes the ranked part of that number
-        # rather than counting the candidates again.
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        if self.result_count is not None:
-            paginator.count = min(self.result_count.number, search.CANDIDATES)
-        return paginator
+        return self.params.url_with(q=query)
 
     def invalid_query(self, error):
-        # The search page itself, so that the reader can correct the query in place.
-        self.object_list = Article.objects.none()
-        context = self.get_context_data(error=str(error))
-        context["query"] = search.clean_input(self.query[: search.MAX_QUERY_LENGTH])
-        return self.render_to_response(context, status=400)
+        # The search page itself, with what the reader typed, so that they can correct it.
+        values = {
+            name: search.clean_input(self.request.GET.get(name, "")[: search.MAX_QUERY_LENGTH])
+            for name in ("q", "from", "to", "sort", *self.filter_labels)
+        }
+        hidden = [(name, values[name]) for name in self.filter_labels if values[name]]
+        context = {
+            "error": str(error),
+            "query": values["q"],
+            "form": {**values, "hidden": hidden, "relevance": True},
+        }
+        return render(self.request, self.template_name, context, status=400)
+
+    def form_values(self):
+        # A query typed into an empty search page is ranked unless the reader chose otherwise.
+        values = super().form_values()
+        values["relevance"] = True
+        if not self.request.GET.get("sort"):
+            values["sort"] = "relevance"
+        return values
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if "error" in kwargs:
-            return context
-        parsed = self.parsed_query
-        context["query"] = search.clean_input(self.query)  # as typed, even when shown instead
+        parsed = self.params.query
+        context["query"] = search.clean_input(self.request.GET.get("q", "").strip())  # as typed
         context["searchable"] = bool(parsed)
         context["shown_instead"] = self.shown_instead
         context["did_you_mean"] = [
@@ -315,7 +338,7 @@ class SearchView(ArticleFilterMixin, ListView):
             if name != self.shown_instead
         ]
         if parsed:
-            count = self.result_count
+            count = self.search_count
             context["result_count"] = count
             context["ranked_only"] = search.CANDIDATES if count.number > search.CANDIDATES else None
             if not count.number:
@@ -364,6 +387,6 @@ class PersonView(SidebarMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(person=self.person, **kwargs)
         for article in context["object_list"]:
-            article.search_snippet = search.snippet(article.body, self.parsed_query)
+            article.marks = mark_matches(article, self.parsed_query)
         context["query"] = self.person.name
         return context

@@ -42,6 +42,21 @@ def test_a_reader_browses_filters_and_searches(page, live_server, seed):
     assert page.locator("main mark").first.inner_text() == "国庆"
 
 
+def test_a_reader_narrows_a_search_by_date_and_by_facet(page, live_server, seed):
+    page.goto(live_server.url + "/search/?q=湖州")
+    assert page.locator("main .card").count() == 4
+    page.get_by_label("从").fill("2021-09")
+    page.get_by_label("排序").select_option("oldest")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url("**from=2021-09**")
+    assert "sort=oldest" in page.url
+    assert page.locator("main .card").count() == 4
+    page.locator("aside.facets").get_by_role("link", name="反邪教").click()
+    assert page.locator("main .card").count() == 1
+    page.get_by_role("link", name="移除筛选：起始 2021-09").click()
+    assert "from=" not in page.url and "tag=" in page.url
+
+
 def test_no_sideways_scrolling_and_readable_text_on_a_phone(chromium, live_server, seed):
     context = chromium.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     tab = context.new_page()
@@ -50,6 +65,7 @@ def test_no_sideways_scrolling_and_readable_text_on_a_phone(chromium, live_serve
             "/",
             seed[1].get_absolute_url(),
             "/articles/?reporter=cao-kailin",
+            "/search/?q=湖州&from=2021",
             "/districts/",
         ]:
             tab.goto(live_server.url + path)
@@ -112,6 +128,7 @@ def test_pages_pass_axe_accessibility_checks(chromium, live_server, seed, scheme
         "/tags/",
         "/archive/2021/",
         "/search/?q=湖州",
+        "/articles/?q=曹凯琳&from=2021-09&sort=oldest",
         "/articles/999999/",
     ]
     failures = {}

@@ -372,3 +372,99 @@ def test_a_search_page_runs_a_fixed_number_of_queries(client, seed, django_asser
     # caokailin found nothing: the name is parsed (the version again) and counted too.
     with django_assert_num_queries(8):
         client.get("/search/", {"q": "caokailin"})
+
+
+# --- Highlights everywhere a match is shown (issue 12) ---------------------------------------
+
+# (query, where on the card, the words marked there)
+HIGHLIGHTS = [
+    ("曹凯琳", ".card__bylines", {"曹凯琳"}),  # a byline: nothing else holds her name
+    ("政法委", ".card__headline", {"政法委"}),
+    ("维稳", ".card__kicker", {"维稳"}),
+    ("反诈", ".card__tags", {"反诈"}),  # a tag
+    ("执行难", ".card__tags", {"执行难"}),
+    ("國慶", ".card__kicker", {"国庆"}),  # Traditional in, the printed text marked
+    ("國慶", ".card__snippet", {"国庆"}),
+    ('"平安南太湖"', ".card__snippet", {"平安南太湖"}),  # adjacent words: one mark
+    ("湖州 征文", ".card__headline", {"湖州", "征文"}),
+]
+
+
+@pytest.mark.parametrize("query, where, marked", HIGHLIGHTS)
+@pytest.mark.parametrize("path", ["/search/", "/articles/", "/reporters/cao-kailin/"])
+def test_matches_are_highlighted_wherever_they_are_shown(client, seed, path, query, where, marked):
+    main = html(client.get(path, {"q": query})).select_one("main#main")
+    cards = main.select("article.card")
+    if path.startswith("/reporters/") and query in ("执行难", '"平安南太湖"'):
+        return  # none of her stories
+    assert cards
+    assert {mark.get_text() for mark in main.select(f"{where} mark")} == marked
+
+
+def test_no_marks_without_a_query(client, seed):
+    assert html(client.get("/articles/?reporter=cao-kailin")).select("mark") == []
+
+
+def test_the_subheadline_is_shown_and_highlighted_when_searching(client, seed):
+    Article.objects.filter(pk=seed[4].pk).update(subheadline="全市政法干警踊跃投稿")
+    search.index_articles([seed[4].pk])
+    card = html(client.get("/search/", {"q": "投稿"})).select_one("main article.card")
+    assert [m.get_text() for m in card.select(".card__subheadline mark")] == ["投稿"]
+
+
+def test_markup_in_stored_text_is_escaped_before_marking(client, seed):
+    Article.objects.filter(pk=seed[3].pk).update(
+        headline="<img src=x onerror=alert(1)>反诈 & 政法", kicker="<b>宣传</b>"
+    )
+    search.index_articles([seed[3].pk])
+    seed[3].tags.add("<i>反诈</i>")
+    content = client.get("/search/", {"q": "反诈 宣传"}).content.decode()
+    assert "<img" not in content and "<b>" not in content and "<i>" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;<mark>反诈</mark> &amp; 政法" in content
+    assert "&lt;b&gt;<mark>宣传</mark>&lt;/b&gt;" in content
+    assert "&lt;i&gt;<mark>反诈</mark>&lt;/i&gt;" in content
+
+
+def test_the_api_gives_every_shown_field_escaped_and_marked(client, seed):
+    Article.objects.filter(pk=seed[3].pk).update(kicker="<b>反诈</b>宣传")
+    search.index_articles([seed[3].pk])
+    result = client.get("/api/articles/", {"q": "反诈 曹凯琳"}).json()["results"][0]
+    assert result["kicker"] == "<b>反诈</b>宣传"  # the stored text, as stored
+    assert result["kicker_html"] == "&lt;b&gt;<mark>反诈</mark>&lt;/b&gt;宣传"
+    assert "<mark>反诈</mark>" in result["headline_html"]
+    assert result["subheadline_html"] == ""
+    assert [b["name_html"] for b in result["bylines"]] == ["<mark>曹凯琳</mark>"]
+    tags = {t["name"]: t["name_html"] for t in result["tags"]}
+    assert tags["反诈"] == "<mark>反诈</mark>" and tags["政法"] == "政法"
+    assert "<mark>" not in result["snippet_html"]  # the body does not say 反诈 or her name
+    plain = client.get("/api/articles/").json()["results"][0]
+    assert "headline_html" not in plain and "name_html" not in plain["bylines"][0]
+
+
+# --- Dates, sorting and facets with a search (issue 12; more in test_listing_params.py and
+# test_facets.py) ----------------------------------------------------------------------------
+
+# (parameters, the stories found in order), with reports 1-4 dated 2019, 2020, 2021, 2021
+DATED = {1: "2019-03-15", 2: "2020-02-29", 3: "2021-09-01", 4: "2021-09-30"}
+WITH_PARAMS = [
+    ({"q": "湖州", "sort": "newest"}, [4, 3, 2, 1]),
+    ({"q": "湖州", "sort": "oldest"}, [1, 2, 3, 4]),
+    ({"q": "政法委", "sort": "relevance"}, [3, 4, 2, 1]),  # 3 and 4: 政法 in the headline
+    ({"q": "湖州", "from": "2021", "sort": "oldest"}, [3, 4]),
+    ({"q": "湖州", "to": "2020-02", "sort": "newest"}, [2, 1]),
+    ({"q": "曹凯琳", "from": "2019-03-15", "to": "2019-03-15"}, [1]),
+    ({"q": "国庆", "from": "2020"}, []),
+    ({"q": "书记", "to": "2021-09-01", "sort": "oldest"}, [1, 2]),
+    ({"q": "湖州", "reporter": "cao-kailin", "from": "2021", "sort": "oldest"}, [3, 4]),
+]
+
+
+@pytest.mark.parametrize("params, expected", WITH_PARAMS)
+def test_search_with_dates_and_order(client, seed, params, expected):
+    for position, day in DATED.items():
+        Article.objects.filter(pk=seed[position].pk).update(published_on=day)
+    found = card_positions(client.get("/search/", params), seed)
+    if params.get("sort") == "relevance":
+        assert found[:2] in ([3, 4], [4, 3]) and sorted(found) == sorted(expected)
+    else:
+        assert found == expected

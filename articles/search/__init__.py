@@ -9,6 +9,8 @@ Used by the pages, the API and the admin alike:
     Parse what a reader typed, once; every function here takes the ParsedQuery as well as a
     string (and a ParsedQuery is parsed no further). Raises ``InvalidQuery`` (a ValueError whose
     message is for readers) for a query it refuses, e.g. one over ``MAX_QUERY_LENGTH``.
+``matching(queryset, query)``
+    The stories of `queryset` matching `query`, unranked (facets count these).
 ``count(queryset, query) -> ResultCount(number, estimated)``
     How many stories of `queryset` match; ``estimated`` when it is the planner's estimate.
 ``highlight(text, query)``, ``snippet(text, query, length=120)``
@@ -37,7 +39,7 @@ The modules, by concern:
 - ``index``: writing the index.
 """
 
-from .backends import CANDIDATES, ResultCount, count, search
+from .backends import CANDIDATES, ResultCount, count, matching, search
 from .highlight import highlight, snippet
 from .index import BATCH_SIZE, clear_index, index_articles, index_mentions, unindex_articles
 from .lexicon import ensure_dictionary, names_changed, pinyin_names
@@ -58,6 +60,7 @@ __all__ = [
     "highlight",
     "index_articles",
     "index_mentions",
+    "matching",
     "names_changed",
     "normalize",
     "parse_query",

@@ -137,6 +137,15 @@ def search(queryset, query):
     )
 
 
+def matching(queryset, query):
+    """`queryset` narrowed to stories matching `query`, unranked (see ArticleQuerySet.matching)."""
+    parsed = parse_query(query)
+    if not parsed:
+        return queryset.none()
+    match, _ = match_and_rank(parsed, connections[queryset.db].vendor)
+    return queryset.filter(match)
+
+
 def count(queryset, query):
     """How many stories in `queryset` match `query`, as a ResultCount.
 

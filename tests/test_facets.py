@@ -1,0 +1,179 @@
+"""Facets beside search results and filtered listings (articles/facets.py): counts by
+district, reporter, tag and time, links that narrow, the SVG timeline, and a fixed number of
+queries however many stories there are."""
+
+import pytest
+from django.core.management import call_command
+
+from articles import facets
+from articles.models import Article
+
+from .conftest import html, text_of
+
+pytestmark = pytest.mark.django_db
+
+DATES = {1: "2019-03-15", 2: "2020-02-29", 3: "2021-09-01", 4: "2021-09-30"}
+
+
+@pytest.fixture
+def dated(seed):
+    for position, day in DATES.items():
+        Article.objects.filter(pk=seed[position].pk).update(published_on=day)
+    return seed
+
+
+def facet(page, title):
+    """{label: (count, link)} of one facet section, by its heading."""
+    aside = page.select_one("aside.facets")
+    for section in aside.select("section.facets__section"):
+        if text_of(section.h3) == title:
+            return {
+                text_of(li.a).rstrip(" ×"): (text_of(li.select_one(".count")), li.a["href"])
+                for li in section.select("li")
+            }
+    return None
+
+
+def test_search_results_have_facets_outside_main(client, seed):
+    page = html(client.get("/search/", {"q": "曹凯琳"}))
+    aside = page.select_one("aside.facets")
+    assert aside is not None and aside.find_parent("main") is None
+    assert page.select_one("main").select("aside, svg") == []
+    assert facet(page, "记者") == {
+        "曹凯琳": ("3", "?q=%E6%9B%B9%E5%87%AF%E7%90%B3&reporter=cao-kailin"),
+        "徐冬梅": ("1", "?q=%E6%9B%B9%E5%87%AF%E7%90%B3&reporter=xu-dongmei"),
+        "高飞": ("1", "?q=%E6%9B%B9%E5%87%AF%E7%90%B3&reporter=gao-fei"),
+    }
+    districts = facet(page, "地区")
+    assert districts["湖州市"][0] == "3"  # the city counts its districts' stories too
+    assert districts["南浔区"][0] == "1"
+    tags = facet(page, "标签")
+    assert tags["政法"][0] == "2" and "反邪教" in tags
+    assert len(tags) == 10  # the ten most common
+
+
+def test_a_facet_link_adds_its_filter(client, seed):
+    page = html(client.get("/search/", {"q": "曹凯琳"}))
+    _, link = facet(page, "标签")["政法"]
+    narrowed = html(client.get(f"/search/{link}"))
+    assert len(narrowed.select("main article.card")) == 2
+    chips = [text_of(a) for a in narrowed.select("nav.active-filters a")]
+    assert chips == ["标签：政法 ×"]
+    # The chosen value is marked and links back out.
+    count, back = facet(narrowed, "标签")["政法"]
+    assert count == "2" and back == "?q=%E6%9B%B9%E5%87%AF%E7%90%B3"
+    assert narrowed.select_one("aside.facets a[aria-current]") is not None
+
+
+def test_filtered_listings_have_facets_without_their_own_dimension(client, seed):
+    page = html(client.get("/reporters/cao-kailin/"))
+    assert facet(page, "记者") is None  # the page is one reporter's already
+    assert facet(page, "标签")["政法"][0] == "2"
+    assert facet(page, "地区")["长兴县"] == ("1", "?district=changxing")
+    assert html(client.get("/articles/?tag=政法")).select_one("aside.facets") is not None
+
+
+def test_the_unfiltered_listing_keeps_only_the_browsing_sidebar(client, seed):
+    page = html(client.get("/articles/"))
+    assert page.select_one("aside.facets") is None
+    assert page.select_one("aside.sidebar") is not None
+
+
+def test_no_results_no_facets(client, seed):
+    assert html(client.get("/search/", {"q": "火星探测器"})).select_one("aside.facets") is None
+
+
+def test_years_are_a_timeline_with_a_text_fallback(client, dated):
+    page = html(client.get("/search/", {"q": "湖州"}))
+    assert facet(page, "按年份") == {
+        "2019年": ("1", "?q=%E6%B9%96%E5%B7%9E&from=2019&to=2019"),
+        "2020年": ("1", "?q=%E6%B9%96%E5%B7%9E&from=2020&to=2020"),
+        "2021年": ("2", "?q=%E6%B9%96%E5%B7%9E&from=2021&to=2021"),
+    }
+    svg = page.select_one("aside.facets svg.timeline")
+    assert svg["aria-hidden"] == "true"  # the list after it says the same, as text
+    bars = svg.select("a")
+    assert [a["href"] for a in bars] == [
+        "?q=%E6%B9%96%E5%B7%9E&from=2019&to=2019",
+        "?q=%E6%B9%96%E5%B7%9E&from=2020&to=2020",
+        "?q=%E6%B9%96%E5%B7%9E&from=2021&to=2021",
+    ]
+    assert all(a["tabindex"] == "-1" for a in bars)
+    assert [text_of(a.title) for a in bars] == ["2019年：1 篇", "2020年：1 篇", "2021年：2 篇"]
+    heights = [float(a.select_one("rect.timeline__bar")["height"]) for a in bars]
+    assert heights[0] == heights[1] == heights[2] / 2 and heights[2] > 0
+    assert page.select("script") == []
+
+
+def test_within_one_year_the_timeline_is_by_month(client, dated):
+    page = html(client.get("/articles/", {"from": "2021"}))
+    months = facet(page, "按月份")
+    assert months == {"2021年9月": ("2", "?from=2021-09&to=2021-09")}
+    bars = page.select("aside.facets svg.timeline a")
+    assert len(bars) == 12 and bars[8]["href"] == "?from=2021-09&to=2021-09"
+    # Following a bar narrows to that month.
+    assert len(html(client.get(f"/articles/{bars[8]['href']}")).select("main .card")) == 2
+
+
+def test_a_year_one_story_does_not_draw_two_thousand_bars(client, dated):
+    Article.objects.filter(pk=dated[1].pk).update(published_on="0001-01-01")
+    page = html(client.get("/search/", {"q": "湖州"}))
+    assert list(facet(page, "按年份")) == ["1年", "2020年", "2021年"]
+    assert len(page.select("aside.facets svg.timeline a")) == 3
+
+
+def test_facets_escape_what_editors_store(client, seed):
+    seed[3].tags.add("<b>标签</b>")
+    response = client.get("/search/", {"q": "反邪教"})
+    assert "<b>标签</b>" not in response.content.decode()
+    assert "<b>标签</b>" in facet(html(response), "标签")
+
+
+def test_a_large_result_is_counted_on_a_sample_and_says_so(client, seed, monkeypatch):
+    call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
+    monkeypatch.setattr(facets, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(facets, "SAMPLE_TARGET", 10)
+    page = html(client.get("/articles/", {"from": "2012"}))
+    aside = page.select_one("aside.facets")
+    assert "抽样估计" in text_of(aside)
+    years = facet(page, "按年份")
+    assert all(count.startswith("约 ") for count, _ in years.values())
+    total = sum(int(count.removeprefix("约 ")) for count, _ in years.values())
+    assert abs(total - 44) <= len(years)  # scaled to the whole, give or take rounding
+
+
+def test_exact_counts_below_the_limit(client, seed):
+    call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
+    page = html(client.get("/articles/", {"from": "0001"}))
+    assert "抽样" not in text_of(page.select_one("aside.facets"))
+    years = facet(page, "按年份")
+    assert sum(int(count) for count, _ in years.values()) == 44
+
+
+# The same number of queries for 4 stories and for 44: nothing is fetched per story or per
+# facet value. (Count the queries, then read the literal: do not replace it with a measurement.)
+PAGES = [
+    # url, queries: the filters' objects, the page's own (count, page, bylines, districts,
+    # tags), then six for the facets (id range, the stories' ids and dates, regions,
+    # districts, reporters, tags).
+    ("/search/?q=湖州", 11),
+    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 12),
+    ("/articles/?tag=政法&from=2012", 12),
+    ("/reporters/cao-kailin/?sort=oldest", 11),  # no reporter facet on a reporter's page
+    ("/articles/?q=湖州&district=huzhou", 13),  # and the region's districts
+]
+
+
+@pytest.mark.parametrize("url, queries", PAGES)
+def test_pages_with_facets_run_a_fixed_number_of_queries(
+    client, seed, url, queries, django_assert_num_queries
+):
+    for stories in (4, 44):
+        if stories == 44:
+            call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
+        # Warm: the content type cache, the segmenter's dictionary, the cached sidebar.
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert html(response).select_one("aside.facets") is not None
