@@ -330,3 +330,6 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.reporter.name}"
+
+
+from .generation import ArchiveState  # noqa: E402,F401  (registers the model; see generation.py)

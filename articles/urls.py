@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, feeds, views
+from . import api, feeds, outage, views
 from .sitemaps import sitemaps
 
 app_name = "articles"
@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", outage.healthz, name="healthz"),
     path("api/articles/", api.ArticleListAPIView.as_view(), name="api-article-list"),
     path("api/articles/<int:pk>/", api.ArticleDetailAPIView.as_view(), name="api-article-detail"),
 ]

@@ -8,4 +8,4 @@ urlpatterns = [
 ]
 
 handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler500 = "articles.outage.server_error"
