@@ -70,3 +70,11 @@ def remember_for_request(state):
 
 def forget_for_request(token):
     _current.reset(token)
+
+
+def archive_generation(request):
+    """Context processor: `archive_generation`, for fragment caches that must follow edits in
+    every process (`{% cache 300 sidebar archive_generation %}`). Lazy: read only if used."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"archive_generation": SimpleLazyObject(lambda: current_state().generation)}

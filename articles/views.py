@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from taggit.models import Tag
 
 from . import search
+from .counting import ArchivePaginator
 from .models import Article, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
@@ -110,6 +111,7 @@ class HomeView(SidebarMixin, ListView):
 
 class ArticleListView(ArticleFilterMixin, ListView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = ArchivePaginator  # counts by generation, never the whole table
     context_object_name = "articles"
     template_name = "articles/article_list.html"
 
@@ -186,6 +188,7 @@ class ArchiveMixin(SidebarMixin):
     make_object_list = True
     allow_future = False
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = ArchivePaginator
     context_object_name = "articles"
 
     def get_queryset(self):
