@@ -152,6 +152,19 @@ class PageCacheMiddleware:
         finally:
             forget_for_request(token)
 
+    def process_exception(self, request, exception):
+        """A view that lost the database (any view: public, admin, API) answers the 503 page,
+        logged in one line rather than as a traceback per request."""
+        if outage.is_database_unavailable(exception):
+            logger.error(
+                "Database unavailable: %s %s: %s",
+                request.method,
+                request.path,
+                " ".join(str(exception).split())[:200],
+            )
+            return outage.unavailable_response(request)
+        return None
+
     def key_for(self, request):
         """The request's cache key, or None when this request is never served from the cache."""
         if request.method not in ("GET", "HEAD"):
