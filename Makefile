@@ -33,6 +33,11 @@ run: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Pages under load over HTTP (bench/http_benchmark.py): `make bench ARTICLES=3000`. The corpus
+# size defaults to 100,000 on PostgreSQL (DATABASE_URL) and 3,000 on SQLite (bench.sqlite3).
+bench: $(STAMP)
+	$(PY) bench/http_benchmark.py $(if $(ARTICLES),--articles $(ARTICLES)) $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

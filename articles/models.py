@@ -540,3 +540,4 @@ class Byline(models.Model):
 
 # The editors' dictionary lives in its own module; imported here so that Django finds it.
 from .dictionary import DictionaryEntry, DictionaryVersion  # noqa: E402, F401
+from .generation import ArchiveState  # noqa: E402, F401  (registers the model; see generation.py)

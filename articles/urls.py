@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import api, editions, feeds, views
+from . import api, editions, feeds, outage, views
 from .sitemaps import sitemaps
 
 app_name = "articles"
@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", outage.healthz, name="healthz"),
     path("api/articles/", api.ArticleListAPIView.as_view(), name="api-article-list"),
     path("api/articles/<int:pk>/", api.ArticleDetailAPIView.as_view(), name="api-article-detail"),
 ]

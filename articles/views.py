@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from . import search
+from .counting import ArchivePaginator
 from .editions import EditionsInPeriodMixin
 from .facets import count_facets
 from .listing import InvalidParameter, ListingParams, mark_matches
@@ -141,6 +141,7 @@ class HomeView(SidebarMixin, ListView):
 
 class ArticleListView(ArticleFilterMixin, ListView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = ArchivePaginator  # counts by generation, never the whole table
     context_object_name = "articles"
     template_name = "articles/article_list.html"
 
@@ -218,6 +219,7 @@ class ArchiveMixin(SidebarMixin):
     make_object_list = True
     allow_future = False
     paginate_by = settings.ARCHIVE_PAGE_SIZE
+    paginator_class = ArchivePaginator
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -244,12 +246,6 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def page_not_found(request, exception):

@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
+    # Before sessions and everything else: a reader's cached page costs one query and no work.
+    "articles.routers.ReplicaRoutingMiddleware",
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.generation.archive_generation",
             ],
         },
     },
@@ -138,6 +142,19 @@ DATABASES = {
     )
 }
 
+# Optional read replica: readers' pages read from it (articles/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the primary through the replica alias instead of a copy of their own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["articles.routers.ReplicaRouter"]
+
+# Whole public pages (articles/page_cache.py) live in their own cache, so that they are evicted
+# among themselves and never push the small cached fragments out.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -145,14 +162,25 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "huzhou_news",
             "TIMEOUT": 300,
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "huzhou_news_pages",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": 300,
-        }
+        },
+        # Per worker: about 2,000 pages of 10-40 KB keep a worker well under 250 MB.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -213,6 +241,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# What the page cache and ETags call this deployment (a commit id); a digest of the sources
+# when unset. See articles/page_cache.py.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -10,4 +10,4 @@ urlpatterns = [
 handler400 = "articles.views.bad_request"
 handler403 = "articles.views.permission_denied"
 handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler500 = "articles.outage.server_error"

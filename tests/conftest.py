@@ -8,15 +8,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGE = ROOT / "fixtures" / "pages" / "000_fbd30dea7fb6adfd.txt"
 
 
+def clear_caches():
+    """Empty every cache: fragments, lists and whole pages."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: cached fragments and lists outlive a test's
-    database transaction."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """Every test starts with an empty cache: cached fragments, lists and pages outlive a
+    test's database transaction."""
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 """Browsing like a reader: reporters, districts, tags, combined filters, date archives."""
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.conftest import html, text_of
+from tests.conftest import clear_caches, html, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +249,7 @@ def test_listings_run_a_fixed_number_of_queries(client, seed, url, django_assert
     """The same number of queries for 4 stories and for 44: nothing is fetched per story."""
 
     def count_queries():
-        cache.clear()
+        clear_caches()
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -263,7 +262,7 @@ def test_listings_run_a_fixed_number_of_queries(client, seed, url, django_assert
     many = count_queries()
     assert few == many
     with django_assert_num_queries(few):
-        cache.clear()
+        clear_caches()
         client.get(url)
 
 

@@ -68,4 +68,5 @@ def test_robots_txt_points_to_the_sitemap(client):
 
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
-    assert (response.status_code, response.content) == (200, b"ok")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}

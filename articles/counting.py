@@ -1,0 +1,57 @@
+"""Page counts without counting the archive on every request.
+
+The number of all stories is kept by database triggers (articles/generation.py); a filtered
+listing's count is counted once per generation and cached: it cannot change until the
+generation does, and the cache key says which generation it was counted at.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+from .generation import current_state
+
+COUNT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def is_whole_archive(queryset):
+    from .models import Article
+
+    query = queryset.query
+    return (
+        queryset.model is Article
+        and not query.where
+        and not query.combinator
+        and not query.low_mark
+        and query.high_mark is None
+    )
+
+
+def archive_count(queryset):
+    """How many rows `queryset` holds, without a COUNT(*) of the whole table."""
+    state = current_state()
+    if is_whole_archive(queryset):
+        return state.story_count
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+    key = f"count:{state.generation}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
+class ArchivePaginator(Paginator):
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return archive_count(self.object_list)
+        return super().count

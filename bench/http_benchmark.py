@@ -1,0 +1,267 @@
+"""`make bench`: the archive over HTTP under load, as production serves it, in one table.
+
+Builds the corpus (the seed plus N generated stories: 100,000 by default on PostgreSQL, 3,000 on
+the embedded SQLite), starts gunicorn (2 sync workers, debug off) and measures each kind of page:
+
+- requests/s under `wrk -t2 -c8` on loopback (warm: the page cache full), and the ratio to
+  `/healthz` measured in the same run;
+- p50 and p95 of single requests, cold (the generation bumped before each one, so nothing cached
+  is current: the first request after an edit) and warm (served from the page cache);
+- search (a mix of queries × pages 1–3) beside a naive `icontains` scan (count + first page);
+- the workers' memory (RSS) at the end.
+
+    make bench                      # PostgreSQL when DATABASE_URL says so, else SQLite
+    make bench ARTICLES=3000        # the corpus size
+    .venv/bin/python bench/http_benchmark.py --articles 3000 --write   # also BENCHMARKS.md
+
+Not a test: timings depend on the machine; read the ratios.
+"""
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huzhou_news.settings")
+os.environ["DJANGO_DEBUG"] = "1"  # this process only builds data and times the naive scan
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import F, Q  # noqa: E402
+
+from articles.generation import ArchiveState  # noqa: E402
+from articles.models import Article, Reporter  # noqa: E402
+
+SEARCHES = ["湖州", "国庆", "排查", "安保 维稳", '"排查见底"', "王宝龙", "龙骨", "平安", "政法"]
+SEARCHES += ["反诈", "南太湖", "火星探测器", "夏文星", "综合治理"]
+PORT = 8123
+COLD_SAMPLES, WARM_SAMPLES = 10, 30
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def build_corpus(articles):
+    manage("migrate", "--noinput", "-v0")
+    manage("load_seed")
+    if Article.objects.generated().count() != articles:
+        manage("generate_corpus", "--clear", "--articles", str(articles), "--seed", "1")
+
+
+def start_gunicorn(static_root):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-" + "x" * 60),
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_STATIC_ROOT=str(static_root),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"]
+        + ["--log-level", "warning", "huzhou_news.wsgi"],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(200):
+        try:
+            fetch("/healthz")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def fetch(path):
+    url = f"http://127.0.0.1:{PORT}" + urllib.parse.quote(path, safe="/?=&%")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def bump_generation():
+    """What an edit does to every cache: nothing cached is current any more."""
+    ArchiveState.objects.filter(pk=1).update(generation=F("generation") + 1)
+
+
+def percentiles(timings):
+    timings = sorted(timings)
+    return statistics.median(timings), timings[max(0, round(len(timings) * 0.95) - 1)]
+
+
+def timed(paths, cold):
+    timings = []
+    for path in paths:
+        if cold:
+            bump_generation()
+        started = time.perf_counter()
+        status = fetch(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    return percentiles(timings)
+
+
+def wrk(paths, seconds):
+    """Requests/s with wrk -t2 -c8, cycling through `paths`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ", ".join(f'"{urllib.parse.quote(p, safe="/?=&%")}"' for p in paths)
+        script.write(
+            f"local paths = {{{quoted}}}\nlocal i = 0\n"
+            "request = function()\n  i = i % #paths + 1\n"
+            "  return wrk.format('GET', paths[i])\nend\n"
+        )
+    result = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{PORT}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    os.unlink(script.name)
+    if "Non-2xx" in result.stdout:
+        raise SystemExit(f"errors under load for {paths[:3]}:\n{result.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def page_kinds():
+    story = Article.objects.latest_first().first()
+    reporter = Reporter.objects.filter(is_generated=True).first() or Reporter.objects.first()
+    last_page = max(1, -(-Article.objects.count() // 20))
+    searches = [f"/search/?q={q}&page={n}" for q in SEARCHES for n in (1, 2, 3)]
+    return [
+        ("/healthz", ["/healthz"]),
+        ("story", [story.get_absolute_url()]),
+        ("home", ["/"]),
+        ("all stories", ["/articles/"]),
+        ("all stories, last page", [f"/articles/?page={last_page}"]),
+        ("reporter", [reporter.get_absolute_url()]),
+        ("district 湖州市", ["/districts/huzhou/"]),
+        ("tag", ["/tags/政法/"]),
+        ("reporters / districts / tags", ["/reporters/", "/districts/", "/tags/"]),
+        ("year archive", [f"/archive/{story.published_on.year}/"]),
+        ("latest feed", ["/feeds/latest/"]),
+        ("search mix", [p for p in searches if fetch(p) == 200]),
+    ]
+
+
+def naive_scan(queries):
+    """The naive search: icontains over headline and body, count plus first page."""
+    timings = []
+    for query in queries:
+        words = query.strip('"').split()
+        started = time.perf_counter()
+        matching = Article.objects.all()
+        for word in words:
+            matching = matching.filter(Q(headline__icontains=word) | Q(body__icontains=word))
+        matching.count()
+        list(matching.order_by("-published_on")[:20].values_list("pk", flat=True))
+        timings.append((time.perf_counter() - started) * 1000)
+    return percentiles(timings)
+
+
+def worker_memory(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return max(sizes)
+
+
+def measure(server, seconds):
+    rows, healthz_rps = [], None
+    for name, paths in page_kinds():
+        cold = timed(paths * (COLD_SAMPLES // len(paths) or 1), cold=True)
+        timed(paths, cold=False)  # fill the page cache in both workers' reach
+        warm = timed(paths * (WARM_SAMPLES // len(paths) or 1), cold=False)
+        rps = wrk(paths, seconds)
+        healthz_rps = healthz_rps or rps
+        rows.append((name, rps, rps / healthz_rps, *cold, *warm))
+    return rows, naive_scan(SEARCHES), worker_memory(server)
+
+
+def machine():
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}"
+
+
+def table(rows, naive, memory, seconds):
+    lines = [
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {Article.objects.count():,} stories on "
+        f"{connection.vendor} · gunicorn 2 sync workers · `wrk -t2 -c8 -d{seconds}s` · {machine()}",
+        "",
+        "| page | requests/s | × /healthz | cold p50 ms | cold p95 ms "
+        "| warm p50 ms | warm p95 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, rps, ratio, cold50, cold95, warm50, warm95 in rows:
+        lines.append(
+            f"| {name} | {rps:,.0f} | {ratio:.2f} | {cold50:.1f} | {cold95:.1f} | "
+            f"{warm50:.1f} | {warm95:.1f} |"
+        )
+    lines.append(
+        f"| naive `icontains` scan ({len(SEARCHES)} queries, in-process) | | | "
+        f"{naive[0]:.1f} | {naive[1]:.1f} | | |"
+    )
+    lines += ["", f"Largest worker after the run: {memory:.0f} MB resident."]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default = 100_000 if connection.vendor == "postgresql" else 3_000
+    parser.add_argument("--articles", type=int, default=default, help="Generated stories.")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page kind.")
+    parser.add_argument("--write", action="store_true", help="Also write BENCHMARKS.md.")
+    args = parser.parse_args()
+    build_corpus(args.articles)
+    with tempfile.TemporaryDirectory() as static_root:
+        server = start_gunicorn(static_root)
+        try:
+            result = table(*measure(server, args.seconds), args.seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(result)
+    if args.write:
+        (ROOT / "BENCHMARKS.md").write_text(HEADER + result + "\n", encoding="utf-8")
+
+
+HEADER = """# Benchmarks
+
+The latest `make bench` table (bench/http_benchmark.py). Cold: the generation bumped before
+each request, so nothing cached is current (the first request after an edit); warm: served from
+the page cache. The machine is named in the first line; read the ratios, not the digits.
+
+"""
+
+if __name__ == "__main__":
+    main()
