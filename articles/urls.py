@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, feeds, views
+from . import feeds, views
 from .sitemaps import sitemaps
 
 app_name = "articles"
@@ -12,15 +12,20 @@ urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<int:pk>/cite.ris", views.citation_ris, name="article-ris"),
+    path("articles/<int:pk>/cite.bib", views.citation_bibtex, name="article-bibtex"),
     path("reporters/", views.ReporterListView.as_view(), name="reporter-list"),
     path("reporters/<slug:slug>/", views.ReporterArticleListView.as_view(), name="reporter-detail"),
     path("reporters/<slug:slug>/feed/", feeds.ReporterFeed(), name="reporter-feed"),
+    path("reporters/<slug:slug>/feed/atom/", feeds.ReporterAtomFeed(), name="reporter-atom"),
     path("districts/", views.DistrictListView.as_view(), name="district-list"),
     path("districts/<slug:slug>/", views.DistrictArticleListView.as_view(), name="district-detail"),
     path("districts/<slug:slug>/feed/", feeds.DistrictFeed(), name="district-feed"),
+    path("districts/<slug:slug>/feed/atom/", feeds.DistrictAtomFeed(), name="district-atom"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-atom"),
     path("archive/<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive-year"),
     path(
         "archive/<int:year>/<int:month>/",
@@ -28,6 +33,8 @@ urlpatterns = [
         name="archive-month",
     ),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="latest-atom"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path(
         "sitemap.xml",
         sitemap_index,
@@ -37,6 +44,4 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
-    path("api/articles/", api.ArticleListAPIView.as_view(), name="api-article-list"),
-    path("api/articles/<int:pk>/", api.ArticleDetailAPIView.as_view(), name="api-article-detail"),
 ]

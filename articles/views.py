@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
-from . import search
+from . import citations, search, structured_data
+from .filters import FILTER_LABELS, ListingFilters
 from .models import Article, Region, Reporter
 
 RELATED_CACHE_SECONDS = 60 * 60
@@ -32,32 +32,61 @@ class SidebarMixin:
         return super().get_context_data(sidebar=Sidebar(), **kwargs)
 
 
-class ArticleFilterMixin(SidebarMixin):
+class BreadcrumbsMixin:
+    """Listing pages describe their place in the site to search engines (schema.org
+    BreadcrumbList), and the stories they show (ItemList)."""
+
+    def get_breadcrumbs(self):
+        """(name, path) pairs below the home page, down to this page."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = context.get("articles") if self.lists_articles else None
+        page = context.get("page_obj")
+        first = page.start_index() if page else 1
+        context["structured_data"] = structured_data.listing(
+            self.request, self.get_breadcrumbs(), articles, first
+        )
+        return context
+
+    lists_articles = True
+
+
+class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
     """Listing filters from the query string (`reporter`, `district`, `tag`, by slug; `q`, a
     search), plus an optional one fixed by the URL (`/reporters/<slug>/`). Unknown slugs are a
     404; a search the search module refuses is a 400."""
 
     url_filter = None  # "reporter", "district" or "tag" when the URL names one
-    filter_models = {"reporter": Reporter, "district": Region, "tag": Tag}
-    filter_labels = {"reporter": "记者", "district": "地区", "tag": "标签"}
+    filter_labels = FILTER_LABELS
+
+    @property
+    def listing_filters(self):
+        if not hasattr(self, "_listing_filters"):
+            fixed = (self.url_filter, self.kwargs["slug"]) if self.url_filter else None
+            self._listing_filters = ListingFilters.from_params(self.request.GET, fixed)
+        return self._listing_filters
 
     def get_filters(self):
-        if not hasattr(self, "_filters"):
-            self._filters = {}
-            for name, model in self.filter_models.items():
-                slug = (
-                    self.kwargs["slug"] if name == self.url_filter else self.request.GET.get(name)
-                )
-                if slug and "\x00" in slug:
-                    # No slug holds a NUL, and PostgreSQL refuses to compare with one.
-                    raise Http404
-                if slug:
-                    self._filters[name] = get_object_or_404(model, slug=slug)
-        return self._filters
+        return self.listing_filters.objects
 
     @property
     def query(self):
-        return self.request.GET.get("q", "").strip()
+        return self.listing_filters.query
+
+    section_urls = {
+        "reporter": ("记者", "articles:reporter-list"),
+        "district": ("地区", "articles:district-list"),
+        "tag": ("标签", "articles:tag-list"),
+    }
+
+    def get_breadcrumbs(self):
+        if not self.url_filter:
+            return [("全部稿件", reverse("articles:article-list"))]
+        label, url_name = self.section_urls[self.url_filter]
+        obj = self.get_filters()[self.url_filter]
+        return [(label, reverse(url_name)), (obj.name, self.request.path)]
 
     def url_without(self, name):
         """This listing without one filter (and back on its first page)."""
@@ -67,9 +96,7 @@ class ArticleFilterMixin(SidebarMixin):
         return f"?{params.urlencode()}" if params else self.request.path
 
     def filtered_articles(self):
-        """The filtered stories: best match first when searching, else newest first."""
-        articles = Article.objects.filter_by(**self.get_filters())
-        return articles.search(self.query) if self.query else articles.latest_first()
+        return self.listing_filters.articles()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -108,6 +135,11 @@ class HomeView(SidebarMixin, ListView):
     def get_queryset(self):
         return Article.objects.latest_first().for_listing()[: settings.ARCHIVE_PAGE_SIZE]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.website(self.request)
+        return context
+
 
 class ArticleListView(ArticleFilterMixin, ListView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
@@ -133,23 +165,34 @@ class TagArticleListView(ArticleListView):
     template_name = "articles/tag_detail.html"
 
 
-class ReporterListView(ListView):
+class DirectoryMixin(BreadcrumbsMixin):
+    lists_articles = False
+    heading = None
+
+    def get_breadcrumbs(self):
+        return [(self.heading, self.request.path)]
+
+
+class ReporterListView(DirectoryMixin, ListView):
     context_object_name = "reporters"
+    heading = "记者"
 
     def get_queryset(self):
         return Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
 
 
-class DistrictListView(ListView):
+class DistrictListView(DirectoryMixin, ListView):
     context_object_name = "regions"
+    heading = "地区"
     template_name = "articles/district_list.html"
 
     def get_queryset(self):
         return Region.objects.select_related("parent").with_story_counts()
 
 
-class TagListView(ListView):
+class TagListView(DirectoryMixin, ListView):
     context_object_name = "tags"
+    heading = "标签"
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
@@ -167,6 +210,9 @@ class ArticleDetailView(DetailView):
         article = self.object
         context["previous_on_page"], context["next_on_page"] = article.page_neighbours()
         context["related"] = self.related_stories(article)
+        context["structured_data"] = structured_data.news_article(self.request, article)
+        context["summary"] = structured_data.summary(article)
+        context["citation"] = citations.gbt7714(article)
         return context
 
     def related_stories(self, article):
@@ -182,7 +228,7 @@ class ArticleDetailView(DetailView):
         return [stories[pk] for pk in ids if pk in stories]
 
 
-class ArchiveMixin(SidebarMixin):
+class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
     date_field = "published_on"
     make_object_list = True
     allow_future = False
@@ -198,11 +244,19 @@ class ArchiveMixin(SidebarMixin):
 
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
-    pass
+    def get_breadcrumbs(self):
+        return [(f"{self.get_year()}年", self.request.path)]
 
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
+
+    def get_breadcrumbs(self):
+        year = self.get_year()
+        return [
+            (f"{year}年", reverse("articles:archive-year", args=[year])),
+            (f"{year}年{int(self.get_month())}月", self.request.path),
+        ]
 
 
 def robots_txt(request):
@@ -238,6 +292,9 @@ class SearchView(ArticleFilterMixin, ListView):
     context_object_name = "articles"
     template_name = "articles/search.html"
 
+    def get_breadcrumbs(self):
+        return [("检索", self.request.path)]
+
     @property
     def parsed_query(self):
         return search.parse_query(self.request.GET.get("q", ""))  # may raise InvalidQuery
@@ -262,11 +319,7 @@ class SearchView(ArticleFilterMixin, ListView):
         context["query"] = parsed.text
         context["searchable"] = bool(parsed)
         if parsed:
-            count = context["paginator"].count
-            estimated = count >= search.CANDIDATES
-            if estimated:
-                articles = Article.objects.filter_by(**self.get_filters())
-                count = max(search.estimate_count(articles, parsed), count)
+            count, estimated = self.listing_filters.count(context["paginator"].count)
             context["result_count"] = search.describe_count(count, estimated)
             context["ranked_only"] = search.CANDIDATES if estimated else None
             if not count:
@@ -291,3 +344,33 @@ class SearchView(ArticleFilterMixin, ListView):
             params["q"] = parsed.text
             suggestions.append(("去掉筛选条件", f"?{params.urlencode()}"))
         return suggestions
+
+
+def citation_download(article, text, extension, content_type):
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    filename = f"{citations.file_stem(article)}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def citation_ris(request, pk):
+    article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    text = citations.ris(article, url)
+    return citation_download(article, text, "ris", "application/x-research-info-systems")
+
+
+def citation_bibtex(request, pk):
+    article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return citation_download(article, citations.bibtex(article, url), "bib", "application/x-bibtex")
+
+
+def opensearch(request):
+    """The OpenSearch description that lets a browser add the archive's search."""
+    return render(
+        request,
+        "opensearch.xml",
+        {"search_url": request.build_absolute_uri(reverse("articles:search"))},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

@@ -58,11 +58,15 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    "corsheaders",
+    "ninja",  # the API's docs page template and its bundled Swagger UI (no CDN)
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early, so that every /api/ response carries CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
@@ -168,6 +172,17 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 ARCHIVE_PAGE_SIZE = 20
+
+# The newspaper the stories were printed in, as citations name it (GB/T 7714, RIS, BibTeX).
+ARCHIVE_PUBLICATION_NAME = os.environ.get("ARCHIVE_PUBLICATION_NAME", "湖州日报")
+
+# The API is open to scripts on any site, for reading only; the rest of the site sends no
+# CORS headers at all.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 
 # Production hardening: only where DEBUG is off, so local development stays plain HTTP.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT")
