@@ -25,6 +25,7 @@ from taggit.forms import TagField, TagWidget
 from taggit.models import TaggedItem
 
 from .models import Article, Byline, Region, Reporter
+from .redirects import record_merge
 from .search import InvalidQuery
 
 admin.site.site_header = "湖州新闻档案 · 编辑部"
@@ -387,6 +388,7 @@ def merge_reporters(keep, duplicates, user=None):
                 reversion.set_user(user)
                 reversion.set_comment(f"合并记者：{names} → {keep.name}。")
         repoint_byline_history(duplicate_ids, keep.pk)
+        record_merge(keep, duplicates)
         Reporter.objects.filter(pk__in=duplicate_ids).delete()
     return moved
 

@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "新闻稿件"
 
     def ready(self):
-        from . import signals
+        from . import redirects, signals
 
         signals.connect()
+        redirects.connect()

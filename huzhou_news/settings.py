@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
+    # Old reporter/region/tag addresses: a 404 there becomes a 301 to the current page.
+    "articles.redirects.SlugRedirectFallbackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
