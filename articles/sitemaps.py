@@ -5,6 +5,7 @@ Fast at any archive size: each file is a handful of aggregate queries over plain
 never a query or a reverse() per item; addresses come from one reverse() per kind."""
 
 from functools import cached_property
+from urllib.parse import quote
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -14,12 +15,14 @@ from django.urls import reverse
 from .models import Article, Byline, Region
 
 PLACEHOLDER = "0"
+URL_SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted in a path segment
 
 
 def url_pattern(name):
-    """A function building `name`'s address for one argument, from a single reverse()."""
+    """A function building `name`'s address for one argument, from a single reverse(),
+    percent-encoded as reverse() would encode it (政法 → %E6%94%BF%E6%B3%95)."""
     prefix, suffix = reverse(name, args=[PLACEHOLDER]).rsplit(PLACEHOLDER, 1)
-    return lambda value: f"{prefix}{value}{suffix}"
+    return lambda value: f"{prefix}{quote(str(value), safe=URL_SAFE)}{suffix}"
 
 
 def latest_change():
