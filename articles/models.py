@@ -248,7 +248,14 @@ class Article(models.Model):
                 name="unique_position_on_source_page",
             )
         ]
-        indexes = [models.Index(fields=["-published_on", "-id"], name="article_latest_idx")]
+        indexes = [
+            models.Index(fields=["-published_on", "-id"], name="article_latest_idx"),
+            # The sitemap's lastmod: the newest change in one index lookup, and each file of
+            # story addresses read from the index alone (INCLUDE is PostgreSQL's; elsewhere
+            # this is a plain index on id).
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
+            models.Index(fields=["id"], include=["updated_at"], name="article_id_updated_idx"),
+        ]
 
     def __str__(self):
         return self.headline

@@ -1,19 +1,25 @@
 """The sitemap: stories, the browsing pages, reporters, districts, tags and the date archives,
 each with lastmod (the newest change to a story it lists).
 
-Fast at any archive size: each file is a handful of aggregate queries over plain values() rows,
-never a query or a reverse() per item; addresses come from one reverse() per kind."""
+Fast at any archive size (see bench/sitemap_benchmark.py): never a query or a reverse() per
+item, addresses from one reverse() per kind, XML written without the template engine
+(articles/sitemap_views.py). Story files are ranges of ids read from an index alone, with no
+COUNT(*); the per-reporter/district/tag/month lastmods are aggregates over the whole archive,
+so they are kept in the cache under the newest change to any story (one index lookup)."""
 
 from functools import cached_property
 from urllib.parse import quote
 
 from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 
 from .models import Article, Byline, Region
 
+ENTRIES_CACHE_SECONDS = 60 * 60
 PLACEHOLDER = "0"
 URL_SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted in a path segment
 
@@ -30,7 +36,8 @@ def latest_change():
 
 
 class ValuesSitemap(Sitemap):
-    """Items are dicts with `path` and `lastmod`, computed once per request."""
+    """Items are dicts with `path` and `lastmod`, built by `build_entries()` and cached until
+    a story changes (or for ENTRIES_CACHE_SECONDS, for changes that touch no story)."""
 
     def location(self, item):
         return item["path"]
@@ -41,16 +48,55 @@ class ValuesSitemap(Sitemap):
     def items(self):
         return self.entries
 
+    @cached_property
+    def entries(self):
+        latest = latest_change()
+        key = f"sitemap:{type(self).__name__}:{latest.timestamp() if latest else 0}"
+        return cache.get_or_set(key, self.build_entries, ENTRIES_CACHE_SECONDS)
+
+    def build_entries(self):
+        raise NotImplementedError
+
     def get_latest_lastmod(self):
         return max((e["lastmod"] for e in self.entries if e["lastmod"]), default=None)
 
 
+class IdRangePaginator:
+    """Pages of `per_page` consecutive ids rather than of `per_page` rows: page n is the ids
+    in ((n-1)·per_page, n·per_page], found in the index, where an OFFSET would walk every
+    row before it and the page count would need a COUNT(*). A page with deleted stories holds
+    fewer addresses; that is all."""
+
+    def __init__(self, queryset, per_page):
+        self.queryset, self.per_page = queryset, per_page
+
+    @cached_property
+    def num_pages(self):
+        last_id = self.queryset.aggregate(last=Max("id"))["last"] or 0
+        return max(1, -(-last_id // self.per_page))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(number) from error
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(number)
+        start = (number - 1) * self.per_page
+        object_list = self.queryset.filter(id__gt=start, id__lte=start + self.per_page)
+        return Page(object_list, number, self)
+
+
 class ArticleSitemap(Sitemap):
     changefreq = "yearly"
-    limit = 5_000  # per file; /sitemap.xml is an index of them
+    limit = 5_000  # ids per file; /sitemap.xml is an index of them
 
     def items(self):
         return Article.objects.order_by("id").values_list("id", "updated_at")
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
 
     @cached_property
     def article_url(self):
@@ -71,8 +117,7 @@ class BrowsingSitemap(ValuesSitemap):
     changefreq = "daily"
     names = ("home", "article-list", "reporter-list", "district-list", "tag-list")
 
-    @cached_property
-    def entries(self):
+    def build_entries(self):
         lastmod = latest_change()
         return [{"path": reverse(f"articles:{name}"), "lastmod": lastmod} for name in self.names]
 
@@ -80,8 +125,7 @@ class BrowsingSitemap(ValuesSitemap):
 class ReporterSitemap(ValuesSitemap):
     changefreq = "weekly"
 
-    @cached_property
-    def entries(self):
+    def build_entries(self):
         url = url_pattern("articles:reporter-detail")
         rows = (
             Byline.objects.values("reporter__slug")
@@ -98,8 +142,7 @@ class ReporterSitemap(ValuesSitemap):
 class DistrictSitemap(ValuesSitemap):
     changefreq = "weekly"
 
-    @cached_property
-    def entries(self):
+    def build_entries(self):
         url = url_pattern("articles:district-detail")
         own = dict(
             Article.districts.through.objects.values_list("region_id")
@@ -121,8 +164,7 @@ class DistrictSitemap(ValuesSitemap):
 class TagSitemap(ValuesSitemap):
     changefreq = "weekly"
 
-    @cached_property
-    def entries(self):
+    def build_entries(self):
         url = url_pattern("articles:tag-detail")
         rows = (
             Article.objects.filter(tags__isnull=False)
@@ -139,8 +181,7 @@ class TagSitemap(ValuesSitemap):
 class DateArchiveSitemap(ValuesSitemap):
     changefreq = "monthly"
 
-    @cached_property
-    def entries(self):
+    def build_entries(self):
         rows = (
             Article.objects.annotate(
                 year=ExtractYear("published_on"), month=ExtractMonth("published_on")

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import feeds, views
+from .sitemap_views import sitemap_section
 from .sitemaps import sitemaps
 
 app_name = "articles"
@@ -41,7 +41,7 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

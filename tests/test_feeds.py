@@ -193,19 +193,19 @@ def test_a_sitemap_lastmod_is_the_newest_change_it_lists(client, seed):
 
 
 @pytest.mark.parametrize(
-    "url, queries",
+    "url, queries, warm_queries",
     [
-        ("/sitemap.xml", 8),
-        ("/sitemap-articles.xml", 2),
-        ("/sitemap-browse.xml", 1),
-        ("/sitemap-reporters.xml", 1),
-        ("/sitemap-districts.xml", 2),
-        ("/sitemap-tags.xml", 1),
-        ("/sitemap-archives.xml", 1),
+        ("/sitemap.xml", 13, 7),
+        ("/sitemap-articles.xml", 2, 2),  # the last id, the range of ids: no COUNT(*)
+        ("/sitemap-browse.xml", 2, 1),
+        ("/sitemap-reporters.xml", 2, 1),
+        ("/sitemap-districts.xml", 3, 1),
+        ("/sitemap-tags.xml", 2, 1),
+        ("/sitemap-archives.xml", 2, 1),
     ],
 )
 def test_each_sitemap_file_runs_a_fixed_number_of_queries(
-    client, seed, url, queries, django_assert_num_queries
+    client, seed, url, queries, warm_queries, django_assert_num_queries
 ):
     from django.contrib.contenttypes.models import ContentType
 
@@ -214,3 +214,26 @@ def test_each_sitemap_file_runs_a_fixed_number_of_queries(
     ContentType.objects.get_for_model(Article)  # cached per process, as in production
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+    # Then the aggregates come from the cache, keyed by the newest change to any story.
+    with django_assert_num_queries(warm_queries):
+        assert client.get(url).status_code == 200
+
+
+def test_a_changed_story_refreshes_the_cached_sitemap_at_once(client, seed):
+    from articles.models import Reporter
+
+    assert "http://testserver/reporters/cao-kailin/" in sitemap_urls(client)
+    reporter = Reporter.objects.get(slug="cao-kailin")
+    reporter.slug = "cao-kai-lin"
+    reporter.save()
+    seed[1].save()  # the admin marks a renamed reporter's stories changed (StoryCountMixin)
+    urls = sitemap_urls(client)
+    assert "http://testserver/reporters/cao-kai-lin/" in urls
+    assert "http://testserver/reporters/cao-kailin/" not in urls
+
+
+@pytest.mark.parametrize(
+    "url", ["/sitemap-nothing.xml", "/sitemap-articles.xml?p=9", "/sitemap-articles.xml?p=x"]
+)
+def test_unknown_sitemap_files_are_404(client, seed, url):
+    assert client.get(url).status_code == 404
