@@ -19,24 +19,30 @@ HEAD = (
 TAIL = "</urlset>\n"
 
 
-def value(sitemap, name, item):
+def per_item(sitemap, name):
+    """A function of the item for `name`, whether the sitemap defines a method or a value:
+    decided once per file rather than once per item."""
     attribute = getattr(sitemap, name, None)
-    return attribute(item) if callable(attribute) else attribute
+    return attribute if callable(attribute) else (lambda item: attribute)
 
 
-def url_element(base, sitemap, item):
-    parts = [f"<url><loc>{escape(base + value(sitemap, 'location', item))}</loc>"]
-    lastmod = value(sitemap, "lastmod", item)
-    if lastmod is not None:
-        parts.append(f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>")
-    changefreq = value(sitemap, "changefreq", item)
-    if changefreq:
-        parts.append(f"<changefreq>{changefreq}</changefreq>")
-    priority = value(sitemap, "priority", item)
-    if priority is not None:
-        parts.append(f"<priority>{priority}</priority>")
-    parts.append("</url>\n")
-    return "".join(parts), lastmod
+def url_elements(base, sitemap, items):
+    """The <url> elements of `items`, and the newest lastmod among them."""
+    location, lastmod_of = per_item(sitemap, "location"), per_item(sitemap, "lastmod")
+    changefreq, priority = per_item(sitemap, "changefreq"), per_item(sitemap, "priority")
+    elements, latest = [], None
+    for item in items:
+        lastmod, freq, prio = lastmod_of(item), changefreq(item), priority(item)
+        elements.append(
+            f"<url><loc>{escape(base + location(item))}</loc>"
+            + (f"<lastmod>{lastmod.isoformat()[:10]}</lastmod>" if lastmod is not None else "")
+            + (f"<changefreq>{freq}</changefreq>" if freq else "")
+            + (f"<priority>{prio}</priority>" if prio is not None else "")
+            + "</url>\n"
+        )
+        if lastmod is not None and (latest is None or lastmod > latest):
+            latest = lastmod
+    return elements, latest
 
 
 def as_datetime(lastmod):
@@ -55,14 +61,8 @@ def sitemap_section(request, section):
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(f"No page {request.GET.get('p')!r}") from error
     base = f"{request.scheme}://{request.get_host()}"
-    elements, latest = [], None
-    for item in items:
-        element, lastmod = url_element(base, sitemap, item)
-        elements.append(element)
-        if lastmod is not None:
-            lastmod = as_datetime(lastmod)
-            latest = lastmod if latest is None else max(latest, lastmod)
+    elements, latest = url_elements(base, sitemap, items)
     response = HttpResponse(HEAD + "".join(elements) + TAIL, content_type="application/xml")
     if latest is not None:
-        response["Last-Modified"] = http_date(latest.timestamp())
+        response["Last-Modified"] = http_date(as_datetime(latest).timestamp())
     return response
