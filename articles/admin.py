@@ -26,6 +26,7 @@ from taggit.forms import TagField, TagWidget
 from taggit.models import Tag, TaggedItem
 
 from .models import Article, Byline, DictionaryEntry, Region, Reporter, story_content_type
+from .redirects import record_merge
 from .search import InvalidQuery
 from .validators import publication_year
 
@@ -412,6 +413,7 @@ def merge_reporters(keep, duplicates, user=None):
                 reversion.set_user(user)
                 reversion.set_comment(f"合并记者：{names} → {keep.name}。")
         repoint_byline_history(duplicate_ids, keep.pk)
+        record_merge(keep, duplicates)
         Reporter.objects.filter(pk__in=duplicate_ids).delete()
     return moved
 

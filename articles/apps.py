@@ -10,7 +10,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from . import signals, tags
+        from . import redirects, signals, tags
 
         signals.connect()
+        redirects.connect()
         pre_save.connect(tags.give_usable_slug, sender=Tag, dispatch_uid="articles.tag_slug")

@@ -431,7 +431,14 @@ class Article(models.Model):
                 name="unique_position_on_page",
             )
         ]
-        indexes = [models.Index(fields=LATEST_FIRST, name="article_print_order_idx")]
+        indexes = [
+            models.Index(fields=LATEST_FIRST, name="article_print_order_idx"),
+            # The sitemap's lastmod: the newest change in one index lookup, and each file of
+            # story addresses read from the index alone (INCLUDE is PostgreSQL's; elsewhere
+            # this is a plain index on id).
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
+            models.Index(fields=["id"], include=["updated_at"], name="article_id_updated_idx"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -536,6 +543,38 @@ class Byline(models.Model):
     def role_label(self):
         """新华社记者, 本报记者, 通讯员…: the role as printed, with the agency of wire copy."""
         return f"{self.agency}{self.get_role_display()}"
+
+
+class SlugRedirect(models.Model):
+    """An address that moved: a reporter's, region's or tag's old slug, kept when an editor
+    renames it or merges a reporter into another, so that links to the old page, and its
+    feeds, answer 301 to wherever that page is now (see articles/redirects.py)."""
+
+    class Kind(models.TextChoices):
+        REPORTER = "reporter", "记者"
+        DISTRICT = "district", "地区"
+        TAG = "tag", "标签"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    old_slug = models.CharField("旧网址名", max_length=255)
+    # The id rather than the new slug: after a second rename, the first old address still
+    # leads to the current page in one hop.
+    target_id = models.BigIntegerField("现在的对象编号")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址"
+        verbose_name_plural = "旧网址"
+        ordering = ["kind", "old_slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="unique_old_slug_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.old_slug}"
+
+    def get_absolute_url(self):
+        return reverse(f"articles:{self.kind}-detail", args=[self.old_slug])
 
 
 # The editors' dictionary lives in its own module; imported here so that Django finds it.

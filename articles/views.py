@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from . import search
+from . import citations, search, structured_data
 from .counting import ArchivePaginator
 from .editions import EditionsInPeriodMixin
 from .facets import count_facets
@@ -35,7 +35,28 @@ class SidebarMixin:
         return super().get_context_data(sidebar=Sidebar(), **kwargs)
 
 
-class ArticleFilterMixin(SidebarMixin):
+class BreadcrumbsMixin:
+    """Listing pages describe their place in the site to search engines (schema.org
+    BreadcrumbList), and the stories they show (ItemList)."""
+
+    def get_breadcrumbs(self):
+        """(name, path) pairs below the home page, down to this page."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = context.get("articles") if self.lists_articles else None
+        page = context.get("page_obj")
+        first = page.start_index() if page else 1
+        context["structured_data"] = structured_data.listing(
+            self.request, self.get_breadcrumbs(), articles, first
+        )
+        return context
+
+    lists_articles = True
+
+
+class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
     """A listing's parameters, parsed once by listing.ListingParams (filters by slug, `q`,
     `from`/`to`, `sort`), plus an optional filter fixed by the URL (`/reporters/<slug>/`).
     Unknown slugs are a 404; a value that cannot be understood is a 400."""
@@ -54,6 +75,19 @@ class ArticleFilterMixin(SidebarMixin):
     @property
     def query(self):
         return self.params.query.text
+
+    section_urls = {
+        "reporter": ("记者", "articles:reporter-list"),
+        "district": ("地区", "articles:district-list"),
+        "tag": ("标签", "articles:tag-list"),
+    }
+
+    def get_breadcrumbs(self):
+        if not self.url_filter:
+            return [("全部稿件", reverse("articles:article-list"))]
+        label, url_name = self.section_urls[self.url_filter]
+        obj = self.get_filters()[self.url_filter]
+        return [(label, reverse(url_name)), (obj.name, self.request.path)]
 
     search_count = None  # a search.ResultCount while searching
 
@@ -138,6 +172,11 @@ class HomeView(SidebarMixin, ListView):
     def get_queryset(self):
         return Article.objects.latest_first().for_listing()[: settings.ARCHIVE_PAGE_SIZE]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.website(self.request)
+        return context
+
 
 class ArticleListView(ArticleFilterMixin, ListView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
@@ -164,23 +203,34 @@ class TagArticleListView(ArticleListView):
     template_name = "articles/tag_detail.html"
 
 
-class ReporterListView(ListView):
+class DirectoryMixin(BreadcrumbsMixin):
+    lists_articles = False
+    heading = None
+
+    def get_breadcrumbs(self):
+        return [(self.heading, self.request.path)]
+
+
+class ReporterListView(DirectoryMixin, ListView):
     context_object_name = "reporters"
+    heading = "记者"
 
     def get_queryset(self):
         return Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
 
 
-class DistrictListView(ListView):
+class DistrictListView(DirectoryMixin, ListView):
     context_object_name = "regions"
+    heading = "地区"
     template_name = "articles/district_list.html"
 
     def get_queryset(self):
         return Region.objects.select_related("parent").with_story_counts()
 
 
-class TagListView(ListView):
+class TagListView(DirectoryMixin, ListView):
     context_object_name = "tags"
+    heading = "标签"
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
@@ -199,6 +249,9 @@ class ArticleDetailView(DetailView):
         context["previous_on_page"], context["next_on_page"] = article.page_neighbours()
         context["related"] = self.related_stories(article)
         context["people"] = DictionaryEntry.objects.people().mentioned_in(article)
+        context["structured_data"] = structured_data.news_article(self.request, article)
+        context["summary"] = structured_data.summary(article)
+        context["citation"] = citations.gbt7714(article)
         return context
 
     def related_stories(self, article):
@@ -214,7 +267,7 @@ class ArticleDetailView(DetailView):
         return [stories[pk] for pk in ids if pk in stories]
 
 
-class ArchiveMixin(SidebarMixin):
+class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
     date_field = "published_on"
     make_object_list = True
     allow_future = False
@@ -231,11 +284,19 @@ class ArchiveMixin(SidebarMixin):
 
 
 class ArticleYearArchiveView(EditionsInPeriodMixin, ArchiveMixin, YearArchiveView):
-    pass
+    def get_breadcrumbs(self):
+        return [(f"{self.get_year()}年", self.request.path)]
 
 
 class ArticleMonthArchiveView(EditionsInPeriodMixin, ArchiveMixin, MonthArchiveView):
     month_format = "%m"
+
+    def get_breadcrumbs(self):
+        year = self.get_year()
+        return [
+            (f"{year}年", reverse("articles:archive-year", args=[year])),
+            (f"{year}年{int(self.get_month())}月", self.request.path),
+        ]
 
 
 def robots_txt(request):
@@ -280,6 +341,9 @@ class SearchView(ArticleFilterMixin, ListView):
     context_object_name = "articles"
     template_name = "articles/search.html"
     shown_instead = None  # the name searched for a pinyin query that found nothing itself
+
+    def get_breadcrumbs(self):
+        return [("检索", self.request.path)]
 
     def get_queryset(self):
         if not self.params.query:
@@ -386,3 +450,33 @@ class PersonView(SidebarMixin, ListView):
             article.marks = mark_matches(article, self.parsed_query)
         context["query"] = self.person.name
         return context
+
+
+def citation_download(article, text, extension, content_type):
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    filename = f"{citations.file_stem(article)}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def citation_ris(request, pk):
+    article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    text = citations.ris(article, url)
+    return citation_download(article, text, "ris", "application/x-research-info-systems")
+
+
+def citation_bibtex(request, pk):
+    article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return citation_download(article, citations.bibtex(article, url), "bib", "application/x-bibtex")
+
+
+def opensearch(request):
+    """The OpenSearch description that lets a browser add the archive's search."""
+    return render(
+        request,
+        "opensearch.xml",
+        {"search_url": request.build_absolute_uri(reverse("articles:search"))},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    "corsheaders",
+    "ninja",  # the API's docs page template and its bundled Swagger UI (no CDN)
     "articles",
 ]
 
@@ -93,12 +95,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "articles.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer early, so that every /api/ response carries CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
     # Before sessions and everything else: a reader's cached page costs one query and no work.
     "articles.routers.ReplicaRoutingMiddleware",
     "articles.page_cache.PageCacheMiddleware",
+    # Old reporter/region/tag addresses: a 404 there becomes a 301 to the current page.
+    "articles.redirects.SlugRedirectFallbackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +260,17 @@ TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
 
 ARCHIVE_PAGE_SIZE = 20
+
+# The newspaper the stories were printed in, as citations name it (GB/T 7714, RIS, BibTeX).
+ARCHIVE_PUBLICATION_NAME = os.environ.get("ARCHIVE_PUBLICATION_NAME", "湖州日报")
+
+# The API is open to scripts on any site, for reading only; the rest of the site sends no
+# CORS headers at all.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 
 # Production defaults with debug off (`check --deploy` passes with no other setting); local
 # development with debug on stays plain HTTP. DJANGO_SECURE_SSL_REDIRECT=0 serves plain HTTP

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from articles.api import api, unknown_endpoint
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_endpoint),
     path("", include("articles.urls")),
 ]
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query):
-    return sorted(article.source_position for article in Article.objects.search(query))
+    return sorted(article.position for article in Article.objects.search(query))
 
 
 def test_the_names_once_in_code_are_entries():

@@ -31,7 +31,7 @@ def listed(response):
     """The seed positions of the stories in <main>, in order."""
     page = html(response)
     ids = [int(a["href"].rstrip("/").rsplit("/", 1)[1]) for a in page.select("main .card h2 a")]
-    by_id = dict(Article.objects.values_list("pk", "source_position"))
+    by_id = dict(Article.objects.values_list("pk", "position"))
     return [by_id[i] for i in ids]
 
 

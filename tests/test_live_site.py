@@ -74,7 +74,7 @@ def archive(db):
     editor.save()
     from articles.models import Article
 
-    return Article.objects.get(source_position=1)
+    return Article.objects.get(position=1)
 
 
 def site_env(static_root, redis):

@@ -348,7 +348,7 @@ def test_a_pinyin_query_shows_the_name_it_spells(client, seed, query, name, expe
 
 
 def test_a_pinyin_query_that_finds_stories_itself_offers_the_name(client, seed):
-    story = Article.objects.get(source_position=2)
+    story = Article.objects.get(position=2)
     story.body += "\n\n记者 Nanxun 报道。"
     story.save()
     response = client.get("/search/", {"q": "Nanxun", "tag": "执行难"})
