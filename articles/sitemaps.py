@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Page, Region, Reporter
+from .models import UNKNOWN_PAGE_SLUG, Article, Page, Region, Reporter
 
 
 class ArticleSitemap(Sitemap):
@@ -46,20 +46,27 @@ sitemaps = {"articles": ArticleSitemap, "browse": BrowsingSitemap}
 
 
 class EditionSitemap(Sitemap):
-    """Every edition and every page of it."""
+    """Every edition and every page of it. Items are (date, page slug or None) pairs, not
+    model instances: there are tens of thousands of pages, and the index builds them all."""
 
     changefreq = "yearly"
     limit = 10_000
 
     def items(self):
-        pages = Page.objects.select_related("edition").order_by("edition__date", "number", "id")
-        items, last_edition = [], None
-        for page in pages.only("number", "edition__date"):
-            if page.edition_id != last_edition:
-                items.append(page.edition)
-                last_edition = page.edition_id
-            items.append(page)
+        items, last_date = [], None
+        pages = Page.objects.order_by("edition__date", "number", "id")
+        for day, number in pages.values_list("edition__date", "number"):
+            if day != last_date:
+                items.append((day, None))
+                last_date = day
+            items.append((day, number or UNKNOWN_PAGE_SLUG))
         return items
+
+    def location(self, item):
+        day, page = item
+        if page is None:
+            return reverse("articles:edition-detail", args=[day])
+        return reverse("articles:page-detail", args=[day, page])
 
 
 sitemaps["editions"] = EditionSitemap
