@@ -111,6 +111,9 @@ def test_pages_pass_axe_accessibility_checks(chromium, live_server, seed, scheme
         "/districts/",
         "/tags/",
         "/archive/2021/",
+        "/editions/",
+        "/editions/2021-09-30/",
+        "/editions/2021-09-30/x/",
         "/search/?q=湖州",
         "/articles/999999/",
     ]
