@@ -7,7 +7,7 @@ Page.save() and Edition.save(): listings sort and filter on the stories' own cop
 import datetime
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .models import Edition, Page
 
@@ -26,6 +26,8 @@ class EditionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [PageInline]
     search_fields = ["date"]
+    # Explicit: a query with an aggregate (the counts) ignores Meta.ordering.
+    ordering = ["-date"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(page_count=Count("pages"))
@@ -42,6 +44,7 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["name", "source"]
     search_help_text = "版名或来源文件名；也可输入日期，如 2021-09-30。"
     autocomplete_fields = ["edition"]
+    ordering = ["-edition__date", F("number").asc(nulls_last=True), "id"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("articles"))

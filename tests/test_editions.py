@@ -173,3 +173,41 @@ def test_the_api_names_the_printed_page(client, paper):
         "name": "综合",
         "url": "http://testserver/editions/2021-10-12/2/",
     }
+
+
+def test_a_story_given_a_page_takes_its_date_and_number(paper):
+    page = Page.objects.get(number=2)
+    story = Article.objects.create(
+        headline="新稿", body="正文。", published_on="2020-01-01", page=page, position=9
+    )
+    assert (str(story.published_on), story.page_order, story.date_is_estimated) == (
+        "2021-10-12",
+        2,
+        False,
+    )
+    story.page = None
+    story.save()
+    assert story.page_order == 999
+
+
+def test_editors_find_pages_by_date_in_the_story_forms_page_field(client, paper):
+    from django.contrib.auth.models import Group, User
+
+    editor = User.objects.create_user("bianji", is_staff=True)
+    editor.groups.add(Group.objects.get(name="editors"))
+    client.force_login(editor)
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "2021-10-12",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "page",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == [
+        "2021年10月12日 第1版 要闻",
+        "2021年10月12日 第2版 综合",
+    ]
+    assert client.get("/admin/articles/edition/").status_code == 200
+    assert client.get("/admin/articles/page/").status_code == 200

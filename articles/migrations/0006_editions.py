@@ -9,6 +9,7 @@ version can still be restored.
 import json
 
 import django.core.validators
+from django.contrib.auth.management import create_permissions
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -75,9 +76,27 @@ def rewrite_versions(apps, db):
         version.save(update_fields=["serialized_data"])
 
 
+def editors_edit_editions(apps, schema_editor):
+    """Editors correct editions and pages as they correct stories (and the story form's page
+    field looks pages up, which needs the permission to view them)."""
+    app_config = apps.get_app_config("articles")
+    # Permissions are normally created after all migrations; the group needs them now.
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="editors")
+    codenames = [f"{a}_{m}" for m in ("edition", "page") for a in ("add", "change", "view")]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0005_repair_tag_slugs"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
@@ -208,6 +227,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(stories_onto_pages, migrations.RunPython.noop),
+        migrations.RunPython(editors_edit_editions, migrations.RunPython.noop),
         migrations.RemoveField(model_name="article", name="source_page"),
         migrations.AlterModelOptions(
             name="article",
