@@ -94,7 +94,15 @@ def test_the_editors_group_has_exactly_the_editing_permissions(editor):
     expected = {
         f"{app}.{action}_{model}"
         for app, models in {
-            "articles": ["article", "byline", "reporter", "region", "edition", "page", "dictionaryentry"],
+            "articles": [
+                "article",
+                "byline",
+                "reporter",
+                "region",
+                "edition",
+                "page",
+                "dictionaryentry",
+            ],
             "taggit": ["tag", "taggeditem"],
         }.items()
         for model in models
