@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "articles.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.security.NulInPathMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
