@@ -78,6 +78,22 @@ class SelectionCheckMixin:
         return super().response_action(request, queryset)
 
 
+class DateHierarchyCheckMixin:
+    """Django's date hierarchy turns ?published_on__year=<forty digits> into an OverflowError
+    (it catches only ValueError); a part that is not a plain short number gets the changelist's
+    own answer to a bad filter instead (?e=1, "the filter is invalid")."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            for part, digits in (("year", 4), ("month", 2), ("day", 2)):
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (
+                    value.isascii() and value.isdigit() and len(value) <= digits
+                ):
+                    return redirect(f"{request.path}?e=1")
+        return super().changelist_view(request, extra_context)
+
+
 class EditorialVersionAdmin(SelectionCheckMixin, VersionAdmin):
     """django-reversion's admin, plus a history that shows each version and restores it in one
     click, and a snapshot before every delete so that deleted objects can be recovered."""
@@ -276,7 +292,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialVersionAdmin):
+class ArticleAdmin(DateHierarchyCheckMixin, EditorialVersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
     change_form_template = "admin/articles/article/change_form.html"

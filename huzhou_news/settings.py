@@ -98,6 +98,7 @@ MIDDLEWARE = [
     # Before anything that may answer early, so that every /api/ response carries CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.security.NulInPathMiddleware",
     # Before CommonMiddleware and CSRF, so a write to a public URL is a plain 405.
     "articles.middleware.ReadOnlyPublicSiteMiddleware",
     # Before sessions and everything else: a reader's cached page costs one query and no work.

@@ -49,8 +49,8 @@ def browser_errors(page):
     errors = []
 
     def on_console(message):
-        # Browsers ask for /favicon.ico on their own; the archive has none.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        # Includes the 404 a browser logs when a site has no /favicon.ico.
+        if message.type == "error":
             errors.append(message.text)
 
     page.on("console", on_console)
