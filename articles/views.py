@@ -54,6 +54,10 @@ class ArticleFilterMixin(SidebarMixin):
     def query(self):
         return self.params.query.text
 
+    def url_without(self, name):
+        """This listing without one parameter (and back on its first page)."""
+        return self.params.url_without(name, path=self.request.path)
+
     def filtered_articles(self):
         """The filtered stories, in the order asked for (best match first when searching)."""
         return self.params.articles()
@@ -69,7 +73,7 @@ class ArticleFilterMixin(SidebarMixin):
 
     def active_filters(self):
         """Each filter the reader chose, with a link that removes it."""
-        params, path = self.params, self.request.path
+        params = self.params
         chips = [
             {"name": name, "label": self.filter_labels[name], "text": obj.name, "value": obj.slug}
             for name, obj in params.filters.items()
@@ -80,7 +84,7 @@ class ArticleFilterMixin(SidebarMixin):
         if params.to_text:
             chips.append({"name": "to", "label": "截止", "text": params.to_text})
         for chip in chips:
-            chip["remove_url"] = params.url_without(chip["name"], path=path)
+            chip["remove_url"] = self.url_without(chip["name"])
         return chips
 
     def get_context_data(self, **kwargs):
