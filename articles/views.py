@@ -91,6 +91,10 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
 
     search_count = None  # a search.ResultCount while searching
 
+    def url_without(self, name):
+        """This listing without one parameter (and back on its first page)."""
+        return self.params.url_without(name, path=self.request.path)
+
     def filtered_articles(self):
         """The filtered stories, in the order asked for (best match first when searching)."""
         if self.params.query:
@@ -116,7 +120,7 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
 
     def active_filters(self):
         """Each filter the reader chose, with a link that removes it."""
-        params, path = self.params, self.request.path
+        params = self.params
         chips = [
             {"name": name, "label": self.filter_labels[name], "text": obj.name, "value": obj.slug}
             for name, obj in params.filters.items()
@@ -127,7 +131,7 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
         if params.to_text:
             chips.append({"name": "to", "label": "截止", "text": params.to_text})
         for chip in chips:
-            chip["remove_url"] = params.url_without(chip["name"], path=path)
+            chip["remove_url"] = self.url_without(chip["name"])
         return chips
 
     def get_context_data(self, **kwargs):
