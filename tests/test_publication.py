@@ -218,3 +218,15 @@ def test_markup_in_a_reporters_name_stays_text(client, seed):
     (data,) = json_ld(page)
     assert "<b>高飞</b>" in [a["name"] for a in data["author"]]
     assert page.select_one(".story__byline b") is None
+
+
+def test_a_later_page_of_a_listing_is_its_own_canonical_address(client, seed):
+    from django.core.management import call_command
+
+    call_command("generate_corpus", "--articles", "25", "--seed", "3", verbosity=0)
+    first = html(client.get("/articles/?utm_source=x"))
+    second = html(client.get("/articles/?page=2&utm_source=x"))
+    assert first.select_one('link[rel="canonical"]')["href"] == "http://testserver/articles/"
+    assert (
+        second.select_one('link[rel="canonical"]')["href"] == "http://testserver/articles/?page=2"
+    )

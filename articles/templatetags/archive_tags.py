@@ -26,9 +26,15 @@ def json_ld(value):
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """This page's address without its query string, on the host the request came to (which
-    ALLOWED_HOSTS vouches for): never anything a reader typed after the `?`."""
+    ALLOWED_HOSTS vouches for): never anything a reader typed after the `?`. A later page of a
+    listing is a page of its own, so it keeps its number (the paginator's, already checked)."""
     request = context.get("request")
-    return request.build_absolute_uri(request.path) if request is not None else ""
+    if request is None:
+        return ""
+    page = context.get("page_obj")
+    number = getattr(page, "number", 1)
+    suffix = f"?page={number}" if isinstance(number, int) and number > 1 else ""
+    return request.build_absolute_uri(request.path) + suffix
 
 
 @register.simple_tag(takes_context=True)
