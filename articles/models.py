@@ -175,6 +175,14 @@ class Edition(models.Model):
     def get_absolute_url(self):
         return reverse("articles:edition-detail", args=[self.date.isoformat()])
 
+    def clean(self):
+        # The same rule as a story's date: an edition's date is its stories' date.
+        if self.date:
+            try:
+                validate_publication_date(self.date)
+            except ValidationError as error:
+                raise ValidationError({"date": error.messages}) from None
+
 
 class PageQuerySet(models.QuerySet):
     def in_print_order(self):

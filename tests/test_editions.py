@@ -211,3 +211,16 @@ def test_editors_find_pages_by_date_in_the_story_forms_page_field(client, paper)
     ]
     assert client.get("/admin/articles/edition/").status_code == 200
     assert client.get("/admin/articles/page/").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["1021-09-30", "2099-01-01"])
+def test_an_edition_date_follows_the_story_date_rule(db, day):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from articles.models import Edition
+
+    with pytest.raises(ValidationError) as error:
+        Edition(date=datetime.date.fromisoformat(day)).full_clean()
+    assert list(error.value.message_dict) == ["date"]

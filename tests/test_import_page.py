@@ -247,6 +247,11 @@ def test_a_page_without_any_date_is_refused(db, tmp_path):
             r"page\.txt, the --date option: .*见报日期",
         ),
         (
+            "## 标题\n通讯员 高飞\n正文。\n",
+            "1021-09-30",  # a typo for 2021: before any Chinese newspaper
+            r"page\.txt, the --date option: .*见报日期不能早于 1850-01-01",
+        ),
+        (
             "日期: 2099-01-01\n## 标题\n通讯员 高飞\n正文。\n",
             None,
             r"page\.txt, line 1: “标题”: 见报日期：见报日期不能晚于今天",
