@@ -40,9 +40,11 @@ CANDIDATES = 1000
 # count, unchecked: its statistics are exact enough for single words that common, and checking
 # costs as much as the page. Fewer expected, and a count stops at CANDIDATES + 1.
 TRUSTED_ESTIMATE = 10 * CANDIDATES
-# A word in at least this share of the stories searched has its newest matches found by walking
-# the date index; a rarer one by the search index, then sorting its matches' dates.
-COMMON_SHARE = 0.25
+# A query expected in under this share of the stories searched has its newest matches read from
+# the search index and sorted by date; a commoner one (or a phrase, which must unpack every
+# story's vector to be checked anyway) by walking the date index. Above it PostgreSQL may pick a
+# sequential scan that unpacks every story's search vector.
+RARE_SHARE = 0.05
 
 # bm25 weights for the SQLite columns follow ts_rank's defaults for D, C, B, A (0.1, 0.2, 0.4,
 # 1.0); the `chars` column only checks phrases.
@@ -229,10 +231,10 @@ def _postgresql_candidates(queryset, parsed, match):
     in_title = _title_match(Value(tsquery(parsed)))
     headlines = source.filter(in_title).order_by(*newest).values("pk")[:CANDIDATES]
     matching = source.filter(match)
-    if _planner_estimate(matching) < COMMON_SHARE * _planner_estimate(source):
-        # Not a common word: read its matches from the index and sort their dates, rather than
-        # walk the date index testing each story's search vector (unpacked from its own
-        # storage): 30 µs a story, most of a second for a word in one story in twenty.
+    if not parsed.phrases and _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
+        # A rare word: read its matches from the index and sort their dates, rather than walk
+        # the date index testing each story's search vector (unpacked from its own storage):
+        # 30 µs a story, most of a second for a word in one story in twenty.
         newest = (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
     matches = matching.order_by(*newest).values("pk")[:CANDIDATES]
     # One IN over a UNION, so that the stories are fetched by id (an OR of two INs would scan
