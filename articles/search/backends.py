@@ -1,22 +1,50 @@
 """The SQL of searching, per database: which stories match, how they rank, how many there are.
 
 - PostgreSQL: a weighted ``tsvector`` in ``Article.search_vector`` with a GIN index, queried
-  with a ``tsquery`` literal so that no text search parser or dictionary touches the words.
+  with a ``tsquery`` literal so that no text search parser or dictionary touches the words;
+  beside it ``title_vector``, the headline and kicker's part of it (a column the database
+  generates, with its own small GIN index: migration 0010).
 - SQLite: the FTS5 table ``articles_search``, one column per weight, ranked with bm25.
+
+The order, on both: stories whose headline or kicker holds the query come first, found across
+the whole archive however common the word; then the other matches, best first. A story's
+``search_rank`` says so: 1 or more for a headline match, under 1 for the others.
 """
 
 import json
 from typing import NamedTuple
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections
-from django.db.models import BooleanField, F, FloatField, Func, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
 
 from .query import parse_query
 
 # Ranking every match of a word found in nearly every story costs most of a second at 100,000
-# stories (see NOTES.md); only the newest CANDIDATES matches are ranked, which keeps a common word
-# as fast as a rare one. Readers are told when a search reaches this many.
+# stories (see NOTES.md). On PostgreSQL the results are the newest CANDIDATES headline matches
+# and the newest CANDIDATES matches of any kind, headline matches first: a search pages through
+# at most CANDIDATES stories, and readers are told when there are more.
 CANDIDATES = 1000
+# Above this many expected matches (of a query without phrases) the planner's estimate is the
+# count, unchecked: its statistics are exact enough for single words that common, and checking
+# costs as much as the page. Fewer expected, and a count stops at CANDIDATES + 1.
+TRUSTED_ESTIMATE = 10 * CANDIDATES
+# A query expected in under this share of the stories searched has its newest matches read from
+# the search index and sorted by date; a commoner one (or a phrase, which must unpack every
+# story's vector to be checked anyway) by walking the date index. Above it PostgreSQL may pick a
+# sequential scan that unpacks every story's search vector.
+RARE_SHARE = 0.05
 
 # bm25 weights for the SQLite columns follow ts_rank's defaults for D, C, B, A (0.1, 0.2, 0.4,
 # 1.0); the `chars` column only checks phrases.
@@ -24,6 +52,9 @@ SQLITE_TABLE = "articles_search"
 SQLITE_COLUMNS = ("title", "subtitle", "people", "body", "chars")
 SQLITE_BM25 = "bm25(articles_search, 10.0, 4.0, 2.0, 1.0, 0.0)"
 SQLITE_WORD_COLUMNS = "{title subtitle people body}"
+# The generated column of headline and kicker words on PostgreSQL (not a model field: the
+# database writes it whenever the search vector changes).
+TITLE_VECTOR = "title_vector"
 
 
 class ResultCount(NamedTuple):
@@ -61,14 +92,24 @@ def tsquery(parsed):
     return " & ".join(parts)
 
 
+def _all_words(parsed):
+    words = list(parsed.words) + [word for phrase in parsed.phrases for word, _ in phrase]
+    return list(dict.fromkeys(words))
+
+
 def fts5_query(parsed):
     """The query as an SQLite FTS5 expression; every word is a quoted string."""
-    words = list(parsed.words) + [word for phrase in parsed.phrases for word, _ in phrase]
-    parts = [f"{SQLITE_WORD_COLUMNS} : {quote_fts5(word)}" for word in dict.fromkeys(words)]
+    parts = [f"{SQLITE_WORD_COLUMNS} : {quote_fts5(word)}" for word in _all_words(parsed)]
     for phrase in parsed.phrases:
         chars = " ".join("".join(word for word, _ in _dedupe_overlaps(phrase)))
         parts.append(f"chars : {quote_fts5(chars)}")
     return " AND ".join(parts)
+
+
+def fts5_title_query(parsed):
+    """Every word of the query in the headline or kicker (a phrase's words, not their order:
+    the `chars` column that checks order holds all of a story's text)."""
+    return " AND ".join(f"title : {quote_fts5(word)}" for word in _all_words(parsed))
 
 
 class _SQL(Func):
@@ -87,51 +128,94 @@ class _SQL(Func):
         return self.sql_template % tuple(parts), params
 
 
+class _TitleVector(Expression):
+    """The story table's `title_vector` column, under whatever alias the table has (a search
+    may become a subquery)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        field = SearchVectorField(null=True)
+        field.set_attributes_from_name(TITLE_VECTOR)
+        field.model = query.model
+        return Col(query.get_initial_alias(), field)
+
+
 def match_and_rank(parsed, vendor):
-    """Two expressions for `parsed`: whether a story matches, and its rank (higher is better)."""
+    """Two expressions for `parsed`: whether a story matches, and its rank (higher is better;
+    1 or more when the headline or kicker holds the query)."""
     if vendor == "postgresql":
         query = Value(tsquery(parsed))
         match = _SQL("%s @@ (%s)::tsquery", F("search_vector"), query, output_field=BooleanField())
-        rank = _SQL(
-            "ts_rank(%s, (%s)::tsquery)", F("search_vector"), query, output_field=FloatField()
-        )
-    else:
-        expression = Value(fts5_query(parsed))
-        match = _SQL(
-            f"%s IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)",
-            F("pk"),
-            expression,
-            output_field=BooleanField(),
-        )
-        # bm25 is lower for better matches; negated so that both databases sort rank descending.
-        rank = _SQL(
-            f"(SELECT -{SQLITE_BM25} FROM {SQLITE_TABLE} "
-            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid = %s)",
-            expression,
-            F("pk"),
+        # The headline test reads the small inline title vector first, so that only the other
+        # matches unpack their search vector (kilobytes each, stored out of line) to be ranked.
+        rank = Case(
+            When(
+                _title_match(query),
+                then=_SQL(
+                    "1 + ts_rank(%s, (%s)::tsquery, 32)",
+                    _TitleVector(),
+                    query,
+                    output_field=FloatField(),
+                ),
+            ),
+            default=_SQL(
+                "ts_rank(%s, (%s)::tsquery, 32)",
+                F("search_vector"),
+                query,
+                output_field=FloatField(),
+            ),
             output_field=FloatField(),
         )
-    return match, rank
+        return match, rank
+    expression = Value(fts5_query(parsed))
+    match = _SQL(
+        f"%s IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)",
+        F("pk"),
+        expression,
+        output_field=BooleanField(),
+    )
+    in_title = _SQL(
+        f"%s IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)",
+        F("pk"),
+        Value(fts5_title_query(parsed)),
+        output_field=FloatField(),
+    )
+    # bm25 is lower for better matches: negated, then squashed into [0, 1). The subquery runs
+    # the MATCH once for all rows: LIMIT -1 keeps SQLite from folding it into a MATCH per row
+    # (it becomes a co-routine with an automatic index on id), so ranking costs one pass over
+    # the index whatever the number of matches.
+    relevance = _SQL(
+        f"(SELECT max(m.r, 0) / (1 + max(m.r, 0)) FROM (SELECT rowid AS id, -{SQLITE_BM25} AS r "
+        f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT -1) AS m WHERE m.id = %s)",
+        expression,
+        F("pk"),
+        output_field=FloatField(),
+    )
+    return match, _SQL("(%s + %s)", in_title, relevance, output_field=FloatField())
+
+
+def _title_match(query):
+    return _SQL("%s @@ (%s)::tsquery", _TitleVector(), query, output_field=BooleanField())
 
 
 def search(queryset, query):
     """`queryset` narrowed to stories matching `query`, best first (see ArticleQuerySet.search).
 
-    Only the newest CANDIDATES matches of `queryset` are ranked: apply filters before searching
-    so that they narrow the candidates rather than the ranked few.
+    Headline and kicker matches come first, then the others by rank. On PostgreSQL the
+    candidates are the newest CANDIDATES headline matches and the newest CANDIDATES matches:
+    apply filters before searching so that they narrow the candidates, not the ranked few.
     """
     parsed = parse_query(query)
     if not parsed:
         return queryset.none()
-    match, rank = match_and_rank(parsed, connections[queryset.db].vendor)
+    vendor = connections[queryset.db].vendor
+    match, rank = match_and_rank(parsed, vendor)
     matching = queryset.filter(match)
-    if matching.query.distinct:
-        # DISTINCT would need the ORDER BY columns in the subquery's select list.
-        matching = queryset.model._default_manager.filter(pk__in=matching.values("pk"))
-    candidates = matching.order_by("-published_on", "-pk").values("pk")[:CANDIDATES]
+    if vendor == "postgresql":
+        matching = _postgresql_candidates(queryset, parsed, match)
     return (
-        queryset.filter(pk__in=candidates)
-        .defer("search_vector")  # kilobytes a story, needed by the database only
+        matching.defer("search_vector")  # kilobytes a story, needed by the database only
         .annotate(search_rank=rank)
         .order_by("-search_rank", "-published_on", "-pk")
     )
@@ -146,24 +230,68 @@ def matching(queryset, query):
     return queryset.filter(match)
 
 
+def _postgresql_candidates(queryset, parsed, match):
+    """`queryset`'s newest headline matches and newest matches, CANDIDATES of each."""
+    source = queryset
+    if queryset.query.distinct:
+        # DISTINCT would need the ORDER BY columns in the subquery's select list.
+        source = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+    newest = ("-published_on", "-pk")
+    in_title = _title_match(Value(tsquery(parsed)))
+    headlines = source.filter(in_title).order_by(*newest).values("pk")[:CANDIDATES]
+    matching = source.filter(match)
+    if not parsed.phrases and _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
+        # A rare word: read its matches from the index and sort their dates, rather than walk
+        # the date index testing each story's search vector (unpacked from its own storage):
+        # 30 µs a story, most of a second for a word in one story in twenty.
+        newest = (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
+    matches = matching.order_by(*newest).values("pk")[:CANDIDATES]
+    # One IN over a UNION, so that the stories are fetched by id (an OR of two INs would scan
+    # the whole table).
+    return queryset.filter(pk__in=headlines.union(matches))
+
+
 def count(queryset, query):
     """How many stories in `queryset` match `query`, as a ResultCount.
 
-    Exact on SQLite, and on PostgreSQL up to CANDIDATES; beyond that the planner's estimate (an
-    exact count of a common word costs as much as ranking it), never less than CANDIDATES.
+    Exact on SQLite. On PostgreSQL: the planner's estimate when it expects more than
+    TRUSTED_ESTIMATE matches of a query without phrases (said to be an estimate); otherwise
+    counted, up to CANDIDATES, and beyond that the estimate again, never under CANDIDATES + 1.
     """
     parsed = parse_query(query)
     if not parsed:
         return ResultCount(0)
-    connection = connections[queryset.db]
-    match, _ = match_and_rank(parsed, connection.vendor)
-    matching = queryset.filter(match)
-    if connection.vendor != "postgresql":
+    match, _ = match_and_rank(parsed, connections[queryset.db].vendor)
+    return _count(queryset.filter(match), parsed)
+
+
+def count_in_headlines(queryset, query):
+    """How many stories in `queryset` have `query` in the headline or kicker, as count() does."""
+    parsed = parse_query(query)
+    if not parsed:
+        return ResultCount(0)
+    if connections[queryset.db].vendor == "postgresql":
+        in_title = _title_match(Value(tsquery(parsed)))
+    else:
+        in_title = _SQL(
+            f"%s IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)",
+            F("pk"),
+            Value(fts5_title_query(parsed)),
+            output_field=BooleanField(),
+        )
+    return _count(queryset.filter(in_title), parsed)
+
+
+def _count(matching, parsed):
+    if connections[matching.db].vendor != "postgresql":
         return ResultCount(matching.count())
+    estimate = _planner_estimate(matching)
+    if estimate > TRUSTED_ESTIMATE and not parsed.phrases:
+        return ResultCount(estimate, estimated=True)
     bounded = matching.order_by().values("pk")[: CANDIDATES + 1].count()
     if bounded <= CANDIDATES:
         return ResultCount(bounded)
-    return ResultCount(max(_planner_estimate(matching), CANDIDATES + 1), estimated=True)
+    return ResultCount(max(estimate, CANDIDATES + 1), estimated=True)
 
 
 def _planner_estimate(queryset):
