@@ -32,6 +32,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_search_index")]
+    dependencies = [("articles", "0009_archive_state")]
 
     operations = [migrations.RunPython(run(ADD), run(DROP))]
