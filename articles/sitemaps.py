@@ -18,6 +18,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 
 from .models import UNKNOWN_PAGE_SLUG, Article, Byline, Region
+from .tags import is_usable_slug
 
 ENTRIES_CACHE_SECONDS = 60 * 60
 PLACEHOLDER = "0"
@@ -172,9 +173,11 @@ class TagSitemap(ValuesSitemap):
             .annotate(lastmod=Max("updated_at"))
             .order_by("tags__slug")
         )
-        # A tag with an empty slug (an editor's tag of punctuation) has no address to list.
+        # A slug no URL can hold (stored behind the ORM's back) has no address to list.
         return [
-            {"path": url(r["tags__slug"]), "lastmod": r["lastmod"]} for r in rows if r["tags__slug"]
+            {"path": url(r["tags__slug"]), "lastmod": r["lastmod"]}
+            for r in rows
+            if is_usable_slug(r["tags__slug"])
         ]
 
 

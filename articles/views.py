@@ -366,7 +366,10 @@ class SearchView(ArticleFilterMixin, ListView):
         return search.pinyin_names(self.params.query.text)
 
     def search_url(self, query):
-        return self.params.url_with(q=query)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["q"] = query  # in its place: the link reads like the search it replaces
+        return f"?{params.urlencode()}"
 
     def invalid_query(self, error):
         # The search page itself, with what the reader typed, so that they can correct it.

@@ -16,6 +16,14 @@ def clear_caches():
         cache.clear()
 
 
+def forget_pages():
+    """Empty the whole-page cache only, so that a request renders again with the other caches
+    (the sidebar, counts) as warm as they were."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: cached fragments, lists and pages outlive a

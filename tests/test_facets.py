@@ -8,7 +8,7 @@ from django.core.management import call_command
 from articles import facets
 from articles.models import Article
 
-from .conftest import html, text_of
+from .conftest import forget_pages, html, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_years_are_a_timeline_with_a_text_fallback(client, dated):
     assert [text_of(a.title) for a in bars] == ["2019年：1 篇", "2020年：1 篇", "2021年：2 篇"]
     heights = [float(a.select_one("rect.timeline__bar")["height"]) for a in bars]
     assert heights[0] == heights[1] == heights[2] / 2 and heights[2] > 0
-    assert page.select("script") == []
+    assert page.select("script:not([type='application/ld+json'])") == []
 
 
 def test_within_one_year_the_timeline_is_by_month(client, dated):
@@ -153,14 +153,15 @@ def test_exact_counts_below_the_limit(client, seed):
 # The same number of queries for 4 stories and for 44: nothing is fetched per story or per
 # facet value. (Count the queries, then read the literal: do not replace it with a measurement.)
 PAGES = [
-    # url, queries: the filters' objects, the page's own (count, page, bylines, districts,
-    # tags), then six for the facets (id range, the stories' ids and dates, regions,
-    # districts, reporters, tags).
-    ("/search/?q=湖州", 11),
-    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 12),
+    # url, queries: the archive's generation, the filters' objects, the page's own (count, or
+    # with a search the dictionary's version and the count; page, bylines, districts, tags),
+    # then six for the facets (id range, the stories' ids and dates, regions, districts,
+    # reporters, tags). A listing's count is cached by generation, so warm it is not counted.
+    ("/search/?q=湖州", 13),
+    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 14),
     ("/articles/?tag=政法&from=2012", 12),
     ("/reporters/cao-kailin/?sort=oldest", 11),  # no reporter facet on a reporter's page
-    ("/articles/?q=湖州&district=huzhou", 13),  # and the region's districts
+    ("/articles/?q=湖州&district=huzhou", 15),  # and the region's districts
 ]
 
 
@@ -173,6 +174,7 @@ def test_pages_with_facets_run_a_fixed_number_of_queries(
             call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
         # Warm: the content type cache, the segmenter's dictionary, the cached sidebar.
         client.get(url)
+        forget_pages()
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200

@@ -117,19 +117,19 @@ def test_pages_and_the_sitemap_link_a_punctuation_tag(client, seed, url):
 
 def test_the_sitemap_lists_the_repaired_tag(client, seed):
     seed[1].tags.add("……")
-    response = client.get("/sitemap-browse.xml")
+    response = client.get("/sitemap-tags.xml")
     assert response.status_code == 200
     assert b"/tags/tag-1/" in response.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/sitemaps.py (issue 8) must list tags through articles.tags.tag_url",
-)
-def test_the_sitemap_holds_with_a_stored_empty_slug(client, seed):
-    seed[1].tags.add("……")
-    write_slug_behind_the_orms_back(Tag.objects.get(name="……"), "")
-    assert client.get("/sitemap-browse.xml").status_code == 200
+@pytest.mark.parametrize("stored", ["", "a/b", " "])
+def test_the_sitemap_holds_with_a_stored_unusable_slug(client, seed, stored):
+    seed[1].tags.add("……", "政法")
+    write_slug_behind_the_orms_back(Tag.objects.get(name="……"), stored)
+    response = client.get("/sitemap-tags.xml")
+    assert response.status_code == 200
+    assert b"/tags/%E6%94%BF%E6%B3%95/" in response.content  # the others are still listed
+    assert b"/tags/a/b/" not in response.content and b"/tags//" not in response.content
 
 
 # --- The story form's tag string ------------------------------------------------------------
