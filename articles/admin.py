@@ -434,6 +434,49 @@ def merge_reporters(keep, duplicates, user=None):
     return moved
 
 
+class MergeActionMixin:
+    """The confirmation page and outcome of a "merge the selected" action (reporters who are one
+    person, tags that mean one thing): the editor picks which one to keep; `merge()` moves the
+    others' stories to it and returns the number `merge_outcome` reports."""
+
+    merge_noun = merge_measure = merge_intro = merge_outcome = ""
+
+    def merge(self, keep, duplicates, user):
+        raise NotImplementedError
+
+    def merge_view(self, request, queryset):
+        objects = list(queryset.order_by("-story_count", "pk"))
+        which = f"{self.merge_measure}{self.merge_noun}"
+        if len(objects) < 2:
+            self.message_user(request, f"请至少选择两{which}再合并。", messages.WARNING)
+            return None
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            keep = next((o for o in objects if str(o.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                error = f"请选择合并后保留哪一{which}。"
+            else:
+                duplicates = [o for o in objects if o.pk != keep.pk]
+                number = self.merge(keep, duplicates, request.user)
+                names = "、".join(o.name for o in duplicates)
+                outcome = self.merge_outcome.format(number)
+                self.message_user(
+                    request, f"已将 {names} 合并到 {keep.name}，{outcome}", messages.SUCCESS
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"合并{self.merge_noun}",
+            "intro": self.merge_intro,
+            "legend": f"保留哪一{self.merge_measure}？",
+            "opts": self.opts,
+            "objects": objects,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/merge.html", context)
+
+
 class StoryCountMixin:
     """A 稿件数 column; renaming a reporter or region marks their stories changed, so that
     cached copies of those pages are not served again."""
@@ -458,7 +501,7 @@ class StoryCountMixin:
 
 
 @admin.register(Reporter)
-class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
+class ReporterAdmin(MergeActionMixin, StoryCountMixin, EditorialVersionAdmin):
     story_count_path = "bylines__article"
     list_display = ["name", "slug", "story_count"]
     search_fields = ["name", "slug"]
@@ -467,36 +510,19 @@ class ReporterAdmin(StoryCountMixin, EditorialVersionAdmin):
     readonly_fields = ["slug"]
     actions = ["merge_selected"]
 
+    merge_noun, merge_measure = "记者", "位"
+    merge_intro = (
+        "所选记者是同一个人时，把他们的署名合并到一位名下。其余几位的署名全部移过去，然后删除其余"
+        "几位；每篇受影响的稿件都会保存一个新版本，可在稿件的历史中撤销。"
+    )
+    merge_outcome = "移动署名 {} 条。"
+
+    def merge(self, keep, duplicates, user):
+        return merge_reporters(keep, duplicates, user=user)
+
     @admin.action(description="合并所选记者（同一人）", permissions=["change"])
     def merge_selected(self, request, queryset):
-        reporters = list(queryset.order_by("-story_count", "pk"))
-        if len(reporters) < 2:
-            self.message_user(request, "请至少选择两位记者再合并。", messages.WARNING)
-            return None
-        error = ""
-        if request.POST.get("confirm") == "yes":
-            keep = next((r for r in reporters if str(r.pk) == request.POST.get("keep")), None)
-            if keep is None:
-                error = "请选择合并后保留哪一位记者。"
-            else:
-                duplicates = [r for r in reporters if r.pk != keep.pk]
-                moved = merge_reporters(keep, duplicates, user=request.user)
-                self.message_user(
-                    request,
-                    f"已将 {'、'.join(r.name for r in duplicates)} 合并到 {keep.name}，"
-                    f"移动署名 {moved} 条。",
-                    messages.SUCCESS,
-                )
-                return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "合并记者",
-            "opts": self.opts,
-            "reporters": reporters,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "error": error,
-        }
-        return TemplateResponse(request, "admin/articles/reporter/merge.html", context)
+        return self.merge_view(request, queryset)
 
 
 @admin.register(Region)
@@ -551,6 +577,7 @@ def merge_tags(keep, duplicates, user=None):
                 link.tag = keep
                 link.save()
         version_stories(story_ids, user, f"合并标签：{names} → {keep.name}。")
+        record_merge(keep, duplicates, kind="tag")
         Tag.objects.filter(pk__in=[tag.pk for tag in duplicates]).delete()
     return len(story_ids)
 
@@ -640,7 +667,7 @@ if admin.site.is_registered(Tag):
 
 
 @admin.register(Tag)
-class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
+class TagAdmin(MergeActionMixin, SelectionCheckMixin, admin.ModelAdmin):
     inlines = [StoryTaggingInline]
     list_display = ["name", "slug", "story_count"]
     ordering = ["name"]
@@ -680,36 +707,19 @@ class TagAdmin(SelectionCheckMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         version_stories(story_ids, request.user, f"在标签“{form.instance.name}”中修改标签。")
 
+    merge_noun, merge_measure = "标签", "个"
+    merge_intro = (
+        "所选标签说的是同一件事时，把它们合并成一个：其余标签的稿件全部改用保留的标签，然后删除"
+        "其余标签（其网址转到保留的标签）；每篇受影响的稿件都会保存一个新版本，可在稿件的历史中撤销。"
+    )
+    merge_outcome = "涉及稿件 {} 篇。"
+
+    def merge(self, keep, duplicates, user):
+        return merge_tags(keep, duplicates, user=user)
+
     @admin.action(description="合并所选标签", permissions=["change"])
     def merge_selected(self, request, queryset):
-        tags = list(queryset.order_by("-story_count", "pk"))
-        if len(tags) < 2:
-            self.message_user(request, "请至少选择两个标签再合并。", messages.WARNING)
-            return None
-        error = ""
-        if request.POST.get("confirm") == "yes":
-            keep = next((t for t in tags if str(t.pk) == request.POST.get("keep")), None)
-            if keep is None:
-                error = "请选择合并后保留哪一个标签。"
-            else:
-                duplicates = [t for t in tags if t.pk != keep.pk]
-                changed = merge_tags(keep, duplicates, user=request.user)
-                self.message_user(
-                    request,
-                    f"已将 {'、'.join(t.name for t in duplicates)} 合并到 {keep.name}，"
-                    f"涉及稿件 {changed} 篇。",
-                    messages.SUCCESS,
-                )
-                return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "合并标签",
-            "opts": self.opts,
-            "tags": tags,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "error": error,
-        }
-        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)
+        return self.merge_view(request, queryset)
 
 
 # --- The dictionary -------------------------------------------------------------------------

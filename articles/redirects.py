@@ -38,12 +38,13 @@ def remember(kind, old_slug, target_id):
         )
 
 
-def record_merge(keep, duplicates):
-    """Before merging reporters: their addresses, and those that led to them, lead to `keep`."""
-    ids = [reporter.pk for reporter in duplicates]
-    SlugRedirect.objects.filter(kind="reporter", target_id__in=ids).update(target_id=keep.pk)
-    for reporter in duplicates:
-        remember("reporter", reporter.slug, keep.pk)
+def record_merge(keep, duplicates, kind="reporter"):
+    """Before merging reporters (or tags): their addresses, and those that led to them, lead to
+    `keep`."""
+    ids = [duplicate.pk for duplicate in duplicates]
+    SlugRedirect.objects.filter(kind=kind, target_id__in=ids).update(target_id=keep.pk)
+    for duplicate in duplicates:
+        remember(kind, duplicate.slug, keep.pk)
 
 
 def remember_slug(sender, instance, raw, using, **kwargs):

@@ -87,6 +87,19 @@ def test_merged_reporters_answer_at_the_kept_reporters_address(editor_client, se
     assert_moved(editor_client, "/reporters/xu-dongmei-2/feed/", "/reporters/xu-dongmei/feed/")
 
 
+def test_merged_tags_answer_at_the_kept_tags_address(editor_client, seed):
+    seed[2].tags.add("平安建设")
+    kept, merged = Tag.objects.get(name="政法"), Tag.objects.get(name="平安建设")
+    url = reverse("admin:taggit_tag_changelist")
+    selection = {"action": "merge_selected", "_selected_action": [kept.pk, merged.pk]}
+    response = editor_client.post(url, {**selection, "confirm": "yes", "keep": kept.pk})
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=merged.pk).exists()
+    editor_client.logout()
+    old = reverse("articles:tag-detail", args=[merged.slug])
+    assert_moved(editor_client, old, reverse("articles:tag-detail", args=[kept.slug]))
+
+
 def test_unknown_addresses_stay_404(client, seed):
     assert client.get("/reporters/nobody/").status_code == 404
     assert client.get("/tags/nothing/feed/").status_code == 404
