@@ -55,6 +55,7 @@ def test_the_list_searches(client, seed):
 
 def test_a_count_past_the_ranked_candidates_says_it_is_an_estimate(client, seed, monkeypatch):
     monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search.backends, "CANDIDATES", 2)
     data = client.get("/api/articles/", {"q": "湖州"}).json()
     assert len(data["results"]) == 2  # a search pages through the ranked candidates only
     if connection.vendor == "sqlite":
