@@ -2,7 +2,7 @@
 Settings for the Huzhou news archive.
 
 Everything that differs between a laptop and production comes from the environment:
-DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS,
+DATABASE_URL (and DATABASE_REPLICA_URL), DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS,
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_BEHIND_PROXY (with DJANGO_PROXY_COUNT) and REDIS_URL.
 See README.md.
 """
