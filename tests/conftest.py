@@ -50,6 +50,20 @@ def seed(db):
     return {a.position: a for a in Article.objects.all()}
 
 
+# The seed's four reports spread over three years, so that periods, orders and year facets have
+# something to tell apart.
+DATES = {1: "2019-03-15", 2: "2020-02-29", 3: "2021-09-01", 4: "2021-09-30"}
+
+
+@pytest.fixture
+def dated(seed):
+    from articles.models import Article
+
+    for position, day in DATES.items():
+        Article.objects.filter(pk=seed[position].pk).update(published_on=day)
+    return seed
+
+
 def html(response):
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.content.decode(), "html.parser")

@@ -12,15 +12,6 @@ from .conftest import forget_pages, html, planner_queries, text_of
 
 pytestmark = pytest.mark.django_db
 
-DATES = {1: "2019-03-15", 2: "2020-02-29", 3: "2021-09-01", 4: "2021-09-30"}
-
-
-@pytest.fixture
-def dated(seed):
-    for position, day in DATES.items():
-        Article.objects.filter(pk=seed[position].pk).update(published_on=day)
-    return seed
-
 
 def facet(page, title):
     """{label: (count, link)} of one facet section, by its heading."""

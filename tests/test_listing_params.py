@@ -13,18 +13,9 @@ from django.http import QueryDict
 from articles.listing import InvalidParameter, ListingParams, parse_date
 from articles.models import Article
 
-from .conftest import html, text_of
+from .conftest import DATES, html, text_of
 
 pytestmark = pytest.mark.django_db
-
-DATES = {1: "2019-03-15", 2: "2020-02-29", 3: "2021-09-01", 4: "2021-09-30"}
-
-
-@pytest.fixture
-def dated(seed):
-    for position, day in DATES.items():
-        Article.objects.filter(pk=seed[position].pk).update(published_on=day)
-    return seed
 
 
 def listed(response):
