@@ -1,8 +1,11 @@
 """Page counts without counting the archive on every request.
 
-The number of all stories is kept by database triggers (articles/generation.py); a filtered
-listing's count is counted once per generation and cached: it cannot change until the
-generation does, and the cache key says which generation it was counted at.
+The number of all stories is kept by database triggers (articles/generation.py). A listing
+narrowed by reporter, district, tag or period is counted once per counts generation and cached:
+its count cannot change until that generation does, and the cache key says which one it was
+counted at. (A text search is counted by search.count, never here: text is not what the counts
+generation follows.) The directories' lists of reporters, districts and tags with their counts
+are kept the same way (`counted`).
 """
 
 import hashlib
@@ -41,12 +44,19 @@ def archive_count(queryset):
     except EmptyResultSet:
         return 0
     digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
-    key = f"count:{state.generation}:{digest}"
+    key = f"count:{state.counts_generation}:{digest}"
     count = cache.get(key)
     if count is None:
         count = queryset.count()
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
+
+
+def counted(name, compute):
+    """`compute()`, computed once per counts generation (in every process that shares the
+    cache) and kept until that generation moves on."""
+    key = f"counted:{name}:{current_state().counts_generation}"
+    return cache.get_or_set(key, compute, COUNT_CACHE_SECONDS)
 
 
 class ArchivePaginator(Paginator):

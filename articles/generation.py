@@ -9,6 +9,13 @@ admin, `import_page`, `loaddata`, a version restore, a reporter merge, `generate
 inserts, a queryset `update()`, even `psql`. The same triggers keep `story_count`, the number
 of stories, so that no page has to count the whole table.
 
+Beside it, `counts_generation` moves only when a count of stories per reporter, district, tag,
+period or printed page can change: a story added, deleted, redated or moved to another page, a
+byline, district or tag added or removed, a reporter, region, tag, edition or page changed
+(migration 0012). Correcting a headline or a body moves the generation but not this, so the
+sidebar's and the directories' counts, and filtered listings' counts, survive the edits editors
+make most; anything that shows text stays labelled with the generation.
+
 A request reads the row once (`SELECT generation, story_count … WHERE id = 1`, a primary-key
 lookup on a one-row table: about as cheap as `/healthz`'s `SELECT 1`) and keeps it for the rest
 of the request in a context variable.
@@ -28,6 +35,7 @@ class ArchiveState(models.Model):
 
     generation = models.BigIntegerField("版本号", default=0)
     story_count = models.BigIntegerField("稿件数", default=0)
+    counts_generation = models.BigIntegerField("计数版本号", default=0)
 
     class Meta:
         app_label = "articles"
@@ -38,7 +46,9 @@ class ArchiveState(models.Model):
         return f"第 {self.generation} 版，{self.story_count} 篇稿件"
 
 
-READ_SQL = "SELECT generation, story_count FROM articles_archivestate WHERE id = %s"
+READ_SQL = (
+    "SELECT generation, story_count, counts_generation FROM articles_archivestate WHERE id = %s"
+)
 
 
 def read_state(using=None):
@@ -51,13 +61,16 @@ def read_state(using=None):
         cursor.execute(READ_SQL, [ROW_ID])
         row = cursor.fetchone()
     if row is not None:
-        return ArchiveState(pk=ROW_ID, generation=row[0], story_count=row[1])
+        return ArchiveState(
+            pk=ROW_ID, generation=row[0], story_count=row[1], counts_generation=row[2]
+        )
     from .models import Article
 
     state, _ = ArchiveState.objects.using(router.db_for_write(ArchiveState)).get_or_create(
         pk=ROW_ID,
         defaults={
             "generation": time.time_ns() // 1000,
+            "counts_generation": time.time_ns() // 1000,
             "story_count": Article.objects.using(using).count(),
         },
     )
@@ -80,8 +93,12 @@ def forget_for_request(token):
 
 
 def archive_generation(request):
-    """Context processor: `archive_generation`, for fragment caches that must follow edits in
-    every process (`{% cache 300 sidebar archive_generation %}`). Lazy: read only if used."""
+    """Context processor: `archive_generation` and `counts_generation`, for fragment caches
+    that must follow edits in every process (`{% cache … sidebar counts_generation %}`). Lazy:
+    read only if used."""
     from django.utils.functional import SimpleLazyObject
 
-    return {"archive_generation": SimpleLazyObject(lambda: current_state().generation)}
+    return {
+        "archive_generation": SimpleLazyObject(lambda: current_state().generation),
+        "counts_generation": SimpleLazyObject(lambda: current_state().counts_generation),
+    }

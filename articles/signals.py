@@ -12,8 +12,6 @@ their stories are reindexed once, after the last row is gone, not once per row.
 
 import weakref
 
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -149,21 +147,7 @@ def entry_changed(sender, instance, using, **kwargs):
     transaction.on_commit(lambda: search.index_mentions(forms, using=using), using=using)
 
 
-def forget_cached_sidebar(sender, using=None, **kwargs):
-    """The browsing sidebar (districts and tags with counts, years) is cached for minutes;
-    a saved or deleted story, region or tag changes it. After the commit, so that a request
-    running meanwhile cannot cache the state from before it again."""
-    transaction.on_commit(lambda: cache.delete(make_template_fragment_key("sidebar")), using=using)
-
-
 def connect():
-    for model in (Article, Region, Tag, TaggedItem):
-        for signal in (post_save, post_delete):
-            signal.connect(forget_cached_sidebar, sender=model, dispatch_uid="articles.sidebar")
-    m2m_changed.connect(
-        forget_cached_sidebar, sender=Article.districts.through, dispatch_uid="articles.sidebar"
-    )
-
     uid = "articles.search"
     post_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid=f"{uid}.article")

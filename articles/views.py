@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from . import citations, search, structured_data
-from .counting import ArchivePaginator
+from .counting import ArchivePaginator, counted
 from .editions import EditionsInPeriodMixin
 from .facets import count_facets
 from .listing import InvalidParameter, ListingParams, mark_matches
@@ -218,9 +218,15 @@ class DirectoryMixin(BreadcrumbsMixin):
 class ReporterListView(DirectoryMixin, ListView):
     context_object_name = "reporters"
     heading = "记者"
+    template_name = "articles/reporter_list.html"
 
     def get_queryset(self):
-        return Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
+        return counted(
+            "reporters",
+            lambda: list(
+                Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
+            ),
+        )
 
 
 class DistrictListView(DirectoryMixin, ListView):
@@ -229,7 +235,9 @@ class DistrictListView(DirectoryMixin, ListView):
     template_name = "articles/district_list.html"
 
     def get_queryset(self):
-        return Region.objects.select_related("parent").with_story_counts()
+        return counted(
+            "districts", lambda: list(Region.objects.select_related("parent").with_story_counts())
+        )
 
 
 class TagListView(DirectoryMixin, ListView):
@@ -238,7 +246,10 @@ class TagListView(DirectoryMixin, ListView):
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
-        return Article.tags.most_common(min_count=1).order_by("-num_times", "name")
+        return counted(
+            "tags",
+            lambda: list(Article.tags.most_common(min_count=1).order_by("-num_times", "name")),
+        )
 
 
 class ArticleDetailView(DetailView):
