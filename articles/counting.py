@@ -60,9 +60,13 @@ def counted(name, compute):
 
 
 class ArchivePaginator(Paginator):
-    """Counts as above, and reads a page in the back half of a listing from its far end: the
-    last page of 100,000 stories is the first twenty in the opposite order, where an OFFSET of
-    99,980 would walk the whole index (hundreds of milliseconds)."""
+    """Counts as above, and reads deep pages cheaply. A page in the back half of a listing is
+    read from the far end: the last page of 100,000 stories is the first twenty in the opposite
+    order. A page deeper than DEEP stories from either end takes its ids first, from the
+    ordering's index alone, then its stories by id: an OFFSET over whole rows reads every row
+    it skips (350 ms in the middle of 100,000 stories, against 26 ms for the ids)."""
+
+    DEEP = 1000
 
     exact = False  # whether `count` was counted here (a search sets its own, capped)
 
@@ -79,18 +83,26 @@ class ArchivePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if not self.reads_backwards(bottom):
+        if not self.is_exact_queryset():
             return super().page(number)
-        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
-        return self._get_page(list(backwards)[::-1], number, self)
+        rows, start, stop = self.object_list, bottom, top
+        backwards = bottom > self.count // 2
+        if backwards:
+            rows, start, stop = rows.reverse(), self.count - top, self.count - bottom
+        if start < self.DEEP:
+            stories = list(rows[start:stop])
+        else:
+            ids = list(rows.values_list("pk", flat=True)[start:stop])
+            found = rows.in_bulk(ids)
+            stories = [found[pk] for pk in ids if pk in found]
+        return self._get_page(stories[::-1] if backwards else stories, number, self)
 
-    def reads_backwards(self, bottom):
-        """Whether the page is in the back half of an exactly counted queryset whose order ends
-        in the primary key (so that the reversed order is exactly the reverse)."""
+    def is_exact_queryset(self):
+        """Whether the listing is a queryset counted exactly here, ordered to the primary key
+        (so that reversing its order reverses the list exactly)."""
         queryset = self.object_list
         return (
-            bottom > self.count // 2
-            and self.exact
+            self.exact
             and isinstance(queryset, QuerySet)
             and not queryset.query.combinator
             and queryset.query.order_by[-1:] in (("id",), ("-id",), ("pk",), ("-pk",))

@@ -57,8 +57,22 @@ def test_the_last_page_is_read_from_the_far_end_without_an_offset(stories):
     )
 
 
+def test_a_deep_page_reads_its_ids_then_its_stories(stories, monkeypatch):
+    monkeypatch.setattr(ArchivePaginator, "DEEP", 10)
+    paginator = ArchivePaginator(Article.objects.latest_first().for_listing(), 20)
+    clear_caches()
+    with CaptureQueriesContext(connection) as captured:
+        second = list(paginator.page(2))
+    selects = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    assert "LIMIT 20 OFFSET 20" in selects[1] and '"id" IN (' in selects[2]
+    assert [a.pk for a in second] == list(
+        Article.objects.latest_first().values_list("pk", flat=True)[20:40]
+    )
+    assert [b.reporter.name for b in second[0].bylines.all()]  # prefetched with the rows
+
+
 def test_a_search_s_capped_count_is_never_read_backwards(stories):
     paginator = ArchivePaginator(Article.objects.latest_first(), 20)
     paginator.count = 30  # as a search sets it: the capped number, not the rows' number
-    assert not paginator.reads_backwards(20)
+    assert not paginator.is_exact_queryset()
     assert len(paginator.page(2)) == 10
