@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -24,25 +24,26 @@ class RegionQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def with_story_counts(self):
-        """Each region with `story_count`: its own stories, and for 湖州市 its districts' too."""
-        counts = dict(
-            Article.districts.through.objects.values_list("region_id")
-            .annotate(n=Count("article_id", distinct=True))
+        """Each region with `story_count`: its own stories, and for 湖州市 its districts' too,
+        a story naming the city and one of its districts counted once. One query: a correlated
+        count per region (the tree is one level deep: a city and the districts under it)."""
+        family = Q(region=OuterRef("pk")) | Q(region__parent=OuterRef("pk"))
+        stories = (
+            Article.districts.through.objects.filter(family)
             .order_by()
+            .annotate(n=CountDistinct("article_id"))
+            .values("n")
         )
-        regions = list(self)
-        for region in regions:
-            region.story_count = counts.get(region.id, 0)
-        for region in regions:
-            if region.parent_id is None:
-                # A story may name the city and one of its districts: count it once.
-                region.story_count = (
-                    Article.districts.through.objects.filter(region__in=region.family())
-                    .values("article_id")
-                    .distinct()
-                    .count()
-                )
-        return regions
+        return self.annotate(story_count=Subquery(stories, output_field=models.IntegerField()))
+
+
+class CountDistinct(models.Func):
+    """COUNT(DISTINCT …) as a plain expression rather than an aggregate, so that a subquery
+    counts all its rows instead of being grouped by Django."""
+
+    function = "COUNT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = models.IntegerField()
 
 
 class Region(models.Model):
@@ -84,8 +85,9 @@ class Region(models.Model):
         return (self.slug,)
 
     def family(self):
-        """This region and the regions under it: 湖州市's page lists its districts' stories."""
-        return [self, *self.children.all()]
+        """This region and the regions under it (湖州市's page lists its districts' stories),
+        as a subquery: filtering by it costs no query of its own."""
+        return Region.objects.filter(Q(pk=self.pk) | Q(parent=self)).values("pk")
 
 
 class ReporterQuerySet(models.QuerySet):
@@ -316,7 +318,7 @@ class ArticleQuerySet(models.QuerySet):
         if isinstance(obj, Reporter):
             return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
         if isinstance(obj, Region):
-            regions = obj.family() if with_children else [obj]
+            regions = obj.family() if with_children else [obj.pk]
             through = Article.districts.through.objects.filter(region__in=regions)
             return self.filter(pk__in=through.values("article_id"))
         # The content type by id, not by joining django_content_type on its names: with the
@@ -484,10 +486,12 @@ class Article(models.Model):
         """The stories before and after this one on the same printed page (or None)."""
         if self.page_id is None or self.position is None:
             return None, None
-        same_page = Article.objects.filter(page_id=self.page_id).only("headline")
-        previous = same_page.filter(position__lt=self.position).order_by("-position").first()
-        following = same_page.filter(position__gt=self.position).order_by("position").first()
-        return previous, following
+        # A page holds a handful of stories: read them all at once rather than ask twice.
+        same_page = Article.objects.filter(page_id=self.page_id, position__isnull=False)
+        stories = list(same_page.only("headline", "position").in_print_order())
+        before = [story for story in stories if story.position < self.position]
+        after = [story for story in stories if story.position > self.position]
+        return (before[-1] if before else None), (after[0] if after else None)
 
     def body_blocks(self):
         """The body as blocks for a template: {"kind": "subhead" | "paragraph", "text", "dateline"}.

@@ -261,12 +261,14 @@ class ArticleDetailView(DetailView):
     def related_stories(self, article):
         # Scoring costs tens of milliseconds at scale; a story's related list may lag new
         # stories by an hour, and a change to the story itself (updated_at) starts afresh.
+        # The ids are cached, not the rows, so that a related story's headline is always
+        # current; scoring reads the rows shown too, so a cold page asks once, not twice.
         key = f"related:{article.pk}:{article.updated_at.timestamp()}"
-        ids = cache.get_or_set(
-            key,
-            lambda: list(Article.objects.related_to(article).values_list("pk", flat=True)),
-            RELATED_CACHE_SECONDS,
-        )
+        ids = cache.get(key)
+        if ids is None:
+            related = list(Article.objects.related_to(article).only("headline", "published_on"))
+            cache.set(key, [story.pk for story in related], RELATED_CACHE_SECONDS)
+            return related
         stories = Article.objects.only("headline", "published_on").in_bulk(ids)
         return [stories[pk] for pk in ids if pk in stories]
 

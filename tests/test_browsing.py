@@ -226,7 +226,10 @@ def test_main_holds_only_the_listed_stories(client, seed):
     main = page.select_one("main")
     assert len(main.select("article.card")) == 3
     assert main.select("nav, aside, form") == []
-    assert page.select_one("aside.sidebar") is not None
+    # A narrowed listing's facets take the browsing sidebar's place (the same ways on, counted
+    # among the stories listed); both are <aside>s beside <main>.
+    assert page.select_one("aside.facets") is not None
+    assert page.select_one("aside.sidebar") is None
     assert page.select_one("main").find_parent("aside") is None
 
 
