@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -274,9 +274,14 @@ class ArticleDetailView(DetailView):
 
 
 class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
+    """A period's stories. A period without any is a 404, told by the paginator's count (which
+    the page shows anyway): Django's allow_empty=False would ask three more times (does any
+    exist, and the stories just before and after the period, for links no template shows)."""
+
     date_field = "published_on"
     make_object_list = True
     allow_future = False
+    allow_empty = True
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     paginator_class = ArchivePaginator
     context_object_name = "articles"
@@ -284,9 +289,17 @@ class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
     def get_queryset(self):
         return Article.objects.latest_first()
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Unevaluated (Django's tests it for emptiness): no template lists the months or days.
+        date_type = date_type or self.get_date_list_period()
+        return queryset.dates(self.get_date_field(), date_type, ordering)
+
     def paginate_queryset(self, queryset, page_size):
-        # Prefetch for the page shown only: the views' next/previous-year lookups need none.
-        return super().paginate_queryset(queryset.for_listing(), page_size)
+        # Prefetch for the page shown only.
+        paginated = super().paginate_queryset(queryset.for_listing(), page_size)
+        if not paginated[0].count:
+            raise Http404("这一时期没有稿件。")
+        return paginated
 
 
 class ArticleYearArchiveView(EditionsInPeriodMixin, ArchiveMixin, YearArchiveView):
