@@ -25,25 +25,26 @@ class RegionQuerySet(models.QuerySet):
 
     def with_story_counts(self):
         """Each region with `story_count`: its own stories, and for 湖州市 its districts' too,
-        a story naming the city and one of its districts counted once. One query: a correlated
-        count per region (the tree is one level deep: a city and the districts under it)."""
-        family = Q(region=OuterRef("pk")) | Q(region__parent=OuterRef("pk"))
-        stories = (
-            Article.districts.through.objects.filter(family)
-            .order_by()
-            .annotate(n=CountDistinct("article_id"))
-            .values("n")
+        a story naming the city and one of its districts counted once."""
+        count = models.Func(
+            "article_id", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
         )
-        return self.annotate(story_count=Subquery(stories, output_field=models.IntegerField()))
+        return self.annotate(story_count=self.over_family(count, models.IntegerField()))
 
+    def with_latest_change(self):
+        """Each region with `lastmod`: the newest change to a story its page lists (None when
+        it lists none)."""
+        newest = models.Func("article__updated_at", function="MAX")
+        return self.annotate(lastmod=self.over_family(newest, models.DateTimeField()))
 
-class CountDistinct(models.Func):
-    """COUNT(DISTINCT …) as a plain expression rather than an aggregate, so that a subquery
-    counts all its rows instead of being grouped by Django."""
-
-    function = "COUNT"
-    template = "%(function)s(DISTINCT %(expressions)s)"
-    output_field = models.IntegerField()
+    @staticmethod
+    def over_family(expression, output_field):
+        """`expression`, an aggregate written as a plain function (so that Django does not
+        group the subquery), over the district links of a region and its districts: one
+        correlated subquery, one query for all regions. The tree is one level deep."""
+        family = Q(region=OuterRef("pk")) | Q(region__parent=OuterRef("pk"))
+        links = Article.districts.through.objects.filter(family).order_by()
+        return Subquery(links.annotate(value=expression).values("value"), output_field=output_field)
 
 
 class Region(models.Model):
