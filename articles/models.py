@@ -41,9 +41,12 @@ class RegionQuerySet(models.QuerySet):
     def over_family(expression, output_field):
         """`expression`, an aggregate written as a plain function (so that Django does not
         group the subquery), over the district links of a region and its districts: one
-        correlated subquery, one query for all regions. The tree is one level deep."""
-        family = Q(region=OuterRef("pk")) | Q(region__parent=OuterRef("pk"))
-        links = Article.districts.through.objects.filter(family).order_by()
+        correlated subquery, one query for all regions. The tree is one level deep. The
+        family's ids are a subquery of their own, so that the links are found through their
+        region index rather than by testing every link against an OR across a join."""
+        region = OuterRef(OuterRef("pk"))
+        family = Region.objects.filter(Q(pk=region) | Q(parent=region)).values("pk")
+        links = Article.districts.through.objects.filter(region__in=family).order_by()
         return Subquery(links.annotate(value=expression).values("value"), output_field=output_field)
 
 
