@@ -23,12 +23,15 @@ class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def family_of(self, region):
+        """The ids of a region (its pk, or an OuterRef to one) and of the regions under it, as
+        a subquery: 湖州市's page lists its districts' stories, and counts them."""
+        return self.filter(Q(pk=region) | Q(parent=region)).values("pk")
+
     def with_story_counts(self):
         """Each region with `story_count`: its own stories, and for 湖州市 its districts' too,
         a story naming the city and one of its districts counted once."""
-        count = models.Func(
-            "article_id", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
-        )
+        count = models.Func("article_id", template="COUNT(DISTINCT %(expressions)s)")
         return self.annotate(story_count=self.over_family(count, models.IntegerField()))
 
     def with_latest_change(self):
@@ -44,8 +47,7 @@ class RegionQuerySet(models.QuerySet):
         correlated subquery, one query for all regions. The tree is one level deep. The
         family's ids are a subquery of their own, so that the links are found through their
         region index rather than by testing every link against an OR across a join."""
-        region = OuterRef(OuterRef("pk"))
-        family = Region.objects.filter(Q(pk=region) | Q(parent=region)).values("pk")
+        family = Region.objects.family_of(OuterRef(OuterRef("pk")))
         links = Article.districts.through.objects.filter(region__in=family).order_by()
         return Subquery(links.annotate(value=expression).values("value"), output_field=output_field)
 
@@ -89,9 +91,9 @@ class Region(models.Model):
         return (self.slug,)
 
     def family(self):
-        """This region and the regions under it (湖州市's page lists its districts' stories),
-        as a subquery: filtering by it costs no query of its own."""
-        return Region.objects.filter(Q(pk=self.pk) | Q(parent=self)).values("pk")
+        """This region and the regions under it, as a subquery: filtering by it costs no query
+        of its own."""
+        return Region.objects.family_of(self.pk)
 
 
 class ReporterQuerySet(models.QuerySet):

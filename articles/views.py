@@ -290,16 +290,19 @@ class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
         return Article.objects.latest_first()
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        # Unevaluated (Django's tests it for emptiness): no template lists the months or days.
+        # Left unevaluated (Django's own tests it for emptiness, a query): no template lists
+        # the period's months or days.
         date_type = date_type or self.get_date_list_period()
         return queryset.dates(self.get_date_field(), date_type, ordering)
 
     def paginate_queryset(self, queryset, page_size):
         # Prefetch for the page shown only.
-        paginated = super().paginate_queryset(queryset.for_listing(), page_size)
-        if not paginated[0].count:
+        paginator, page, articles, is_paginated = super().paginate_queryset(
+            queryset.for_listing(), page_size
+        )
+        if not paginator.count:
             raise Http404("这一时期没有稿件。")
-        return paginated
+        return paginator, page, articles, is_paginated
 
 
 class ArticleYearArchiveView(EditionsInPeriodMixin, ArchiveMixin, YearArchiveView):
