@@ -137,7 +137,7 @@ class ListingParams:
 
     @cached_property
     def _filtered(self):
-        # Once: a region filter reads the region's districts.
+        # Built once; each use takes a copy (.all()), free to be ordered or sliced.
         return Article.objects.filter_by(**self.filters).published_between(
             self.date_from, self.date_to
         )

@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -23,26 +23,33 @@ class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def family_of(self, region):
+        """The ids of a region (its pk, or an OuterRef to one) and of the regions under it, as
+        a subquery: 湖州市's page lists its districts' stories, and counts them."""
+        return self.filter(Q(pk=region) | Q(parent=region)).values("pk")
+
     def with_story_counts(self):
-        """Each region with `story_count`: its own stories, and for 湖州市 its districts' too."""
-        counts = dict(
-            Article.districts.through.objects.values_list("region_id")
-            .annotate(n=Count("article_id", distinct=True))
-            .order_by()
-        )
-        regions = list(self)
-        for region in regions:
-            region.story_count = counts.get(region.id, 0)
-        for region in regions:
-            if region.parent_id is None:
-                # A story may name the city and one of its districts: count it once.
-                region.story_count = (
-                    Article.districts.through.objects.filter(region__in=region.family())
-                    .values("article_id")
-                    .distinct()
-                    .count()
-                )
-        return regions
+        """Each region with `story_count`: its own stories, and for 湖州市 its districts' too,
+        a story naming the city and one of its districts counted once."""
+        count = models.Func("article_id", template="COUNT(DISTINCT %(expressions)s)")
+        return self.annotate(story_count=self.over_family(count, models.IntegerField()))
+
+    def with_latest_change(self):
+        """Each region with `lastmod`: the newest change to a story its page lists (None when
+        it lists none)."""
+        newest = models.Func("article__updated_at", function="MAX")
+        return self.annotate(lastmod=self.over_family(newest, models.DateTimeField()))
+
+    @staticmethod
+    def over_family(expression, output_field):
+        """`expression`, an aggregate written as a plain function (so that Django does not
+        group the subquery), over the district links of a region and its districts: one
+        correlated subquery, one query for all regions. The tree is one level deep. The
+        family's ids are a subquery of their own, so that the links are found through their
+        region index rather than by testing every link against an OR across a join."""
+        family = Region.objects.family_of(OuterRef(OuterRef("pk")))
+        links = Article.districts.through.objects.filter(region__in=family).order_by()
+        return Subquery(links.annotate(value=expression).values("value"), output_field=output_field)
 
 
 class Region(models.Model):
@@ -84,8 +91,9 @@ class Region(models.Model):
         return (self.slug,)
 
     def family(self):
-        """This region and the regions under it: 湖州市's page lists its districts' stories."""
-        return [self, *self.children.all()]
+        """This region and the regions under it, as a subquery: filtering by it costs no query
+        of its own."""
+        return Region.objects.family_of(self.pk)
 
 
 class ReporterQuerySet(models.QuerySet):
@@ -316,7 +324,7 @@ class ArticleQuerySet(models.QuerySet):
         if isinstance(obj, Reporter):
             return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
         if isinstance(obj, Region):
-            regions = obj.family() if with_children else [obj]
+            regions = obj.family() if with_children else [obj.pk]
             through = Article.districts.through.objects.filter(region__in=regions)
             return self.filter(pk__in=through.values("article_id"))
         # The content type by id, not by joining django_content_type on its names: with the
@@ -484,10 +492,12 @@ class Article(models.Model):
         """The stories before and after this one on the same printed page (or None)."""
         if self.page_id is None or self.position is None:
             return None, None
-        same_page = Article.objects.filter(page_id=self.page_id).only("headline")
-        previous = same_page.filter(position__lt=self.position).order_by("-position").first()
-        following = same_page.filter(position__gt=self.position).order_by("position").first()
-        return previous, following
+        # A page holds a handful of stories: read them all at once rather than ask twice.
+        same_page = Article.objects.filter(page_id=self.page_id, position__isnull=False)
+        stories = list(same_page.only("headline", "position").in_print_order())
+        before = [story for story in stories if story.position < self.position]
+        after = [story for story in stories if story.position > self.position]
+        return (before[-1] if before else None), (after[0] if after else None)
 
     def body_blocks(self):
         """The body as blocks for a template: {"kind": "subhead" | "paragraph", "text", "dateline"}.

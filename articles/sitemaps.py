@@ -5,7 +5,8 @@ Fast at any archive size (see bench/sitemap_benchmark.py): never a query or a re
 item, addresses from one reverse() per kind, XML written without the template engine
 (articles/sitemap_views.py). Story files are ranges of ids read from an index alone, with no
 COUNT(*); the per-reporter/district/tag/month lastmods are aggregates over the whole archive,
-so they are kept in the cache under the newest change to any story (one index lookup)."""
+so they are kept in the cache under the newest change to any story (one index lookup, itself
+cached per archive generation: the index asks it once, not once per section)."""
 
 from functools import cached_property
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from django.db.models import Max
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 
+from .generation import current_state
 from .models import UNKNOWN_PAGE_SLUG, Article, Byline, Region
 from .tags import is_usable_slug
 
@@ -33,7 +35,12 @@ def url_pattern(name):
 
 
 def latest_change():
-    return Article.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """The newest change to any story, asked once per archive generation (any change to a
+    story moves the generation) rather than once per section of the sitemap index."""
+    key = f"sitemap:latest:{current_state().generation}"
+    return cache.get_or_set(
+        key, lambda: Article.objects.aggregate(latest=Max("updated_at"))["latest"]
+    )
 
 
 class ValuesSitemap(Sitemap):
@@ -145,21 +152,8 @@ class DistrictSitemap(ValuesSitemap):
 
     def build_entries(self):
         url = url_pattern("articles:district-detail")
-        own = dict(
-            Article.districts.through.objects.values_list("region_id")
-            .annotate(lastmod=Max("article__updated_at"))
-            .order_by()
-        )
-        regions = list(Region.objects.values("id", "slug", "parent_id"))
-        family = {r["id"]: [own.get(r["id"])] for r in regions}
-        for region in regions:
-            if region["parent_id"] in family:  # a city's page lists its districts' stories
-                family[region["parent_id"]].append(own.get(region["id"]))
-        return [
-            {"path": url(r["slug"]), "lastmod": max(filter(None, family[r["id"]]), default=None)}
-            for r in regions
-            if r["slug"]
-        ]
+        regions = Region.objects.with_latest_change().values("slug", "lastmod")
+        return [{"path": url(r["slug"]), "lastmod": r["lastmod"]} for r in regions if r["slug"]]
 
 
 class TagSitemap(ValuesSitemap):

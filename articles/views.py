@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -272,20 +272,27 @@ class ArticleDetailView(DetailView):
     def related_stories(self, article):
         # Scoring costs tens of milliseconds at scale; a story's related list may lag new
         # stories by an hour, and a change to the story itself (updated_at) starts afresh.
+        # The ids are cached, not the rows, so that a related story's headline is always
+        # current; scoring reads the rows shown too, so a cold page asks once, not twice.
         key = f"related:{article.pk}:{article.updated_at.timestamp()}"
-        ids = cache.get_or_set(
-            key,
-            lambda: list(Article.objects.related_to(article).values_list("pk", flat=True)),
-            RELATED_CACHE_SECONDS,
-        )
+        ids = cache.get(key)
+        if ids is None:
+            related = list(Article.objects.related_to(article).only("headline", "published_on"))
+            cache.set(key, [story.pk for story in related], RELATED_CACHE_SECONDS)
+            return related
         stories = Article.objects.only("headline", "published_on").in_bulk(ids)
         return [stories[pk] for pk in ids if pk in stories]
 
 
 class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
+    """A period's stories. A period without any is a 404, told by the paginator's count (which
+    the page shows anyway): Django's allow_empty=False would ask three more times (does any
+    exist, and the stories just before and after the period, for links no template shows)."""
+
     date_field = "published_on"
     make_object_list = True
     allow_future = False
+    allow_empty = True
     paginate_by = settings.ARCHIVE_PAGE_SIZE
     paginator_class = ArchivePaginator
     context_object_name = "articles"
@@ -293,9 +300,20 @@ class ArchiveMixin(BreadcrumbsMixin, SidebarMixin):
     def get_queryset(self):
         return Article.objects.latest_first()
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Left unevaluated (Django's own tests it for emptiness, a query): no template lists
+        # the period's months or days.
+        date_type = date_type or self.get_date_list_period()
+        return queryset.dates(self.get_date_field(), date_type, ordering)
+
     def paginate_queryset(self, queryset, page_size):
-        # Prefetch for the page shown only: the views' next/previous-year lookups need none.
-        return super().paginate_queryset(queryset.for_listing(), page_size)
+        # Prefetch for the page shown only.
+        paginator, page, articles, is_paginated = super().paginate_queryset(
+            queryset.for_listing(), page_size
+        )
+        if not paginator.count:
+            raise Http404("这一时期没有稿件。")
+        return paginator, page, articles, is_paginated
 
 
 class ArticleYearArchiveView(EditionsInPeriodMixin, ArchiveMixin, YearArchiveView):

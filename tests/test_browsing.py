@@ -71,6 +71,18 @@ def test_districts_with_counts_and_huzhou_including_its_districts(client, seed):
     }
 
 
+def test_a_story_naming_the_city_and_its_district_counts_once_for_the_city(client, seed):
+    from articles.models import Region
+
+    city = Region.objects.get(slug="huzhou")
+    for story in seed.values():
+        story.districts.add(city)
+    counts = {r.slug: r.story_count for r in Region.objects.with_story_counts()}
+    assert counts["huzhou"] == 4 and counts["nanxun"] == 1
+    facets = html(client.get("/reporters/cao-kailin/")).select_one("aside.facets")
+    assert "湖州市 3" in text_of(facets)  # her three stories, each once
+
+
 @pytest.mark.parametrize("slug", ["wuxing", "nanxun", "deqing", "changxing", "anji", "nantaihu"])
 def test_each_of_the_six_districts_lists_report_one(client, seed, slug):
     assert positions(client.get(f"/districts/{slug}/")) == [1]
@@ -226,7 +238,10 @@ def test_main_holds_only_the_listed_stories(client, seed):
     main = page.select_one("main")
     assert len(main.select("article.card")) == 3
     assert main.select("nav, aside, form") == []
-    assert page.select_one("aside.sidebar") is not None
+    # A narrowed listing's facets take the browsing sidebar's place (the same ways on, counted
+    # among the stories listed); both are <aside>s beside <main>.
+    assert page.select_one("aside.facets") is not None
+    assert page.select_one("aside.sidebar") is None
     assert page.select_one("main").find_parent("aside") is None
 
 

@@ -233,8 +233,8 @@ def test_a_story_links_the_people_it_names(client, seed, django_assert_num_queri
     assert people.select_one("a[href='/people/xia-wenxing/']")
     assert people.find_parent("h1") is None and len(page.select("h1")) == 1
     assert html(client.get(seed[4].get_absolute_url())).select_one(".story__people") is None
-    # The generation, the story, its bylines, districts, tags, the two stories beside it on the
-    # page, and one query for the people, however many the dictionary holds.
+    # The generation, the story, its bylines, districts, tags, the stories of its page (for
+    # the two beside it), and one query for the people, however many the dictionary holds.
     forget_pages()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(seed[1].get_absolute_url())

@@ -146,13 +146,14 @@ def test_exact_counts_below_the_limit(client, seed):
 PAGES = [
     # url, queries: the archive's generation, the filters' objects, the page's own (count, or
     # with a search the dictionary's version and the count; page, bylines, districts, tags),
-    # then six for the facets (id range, the stories' ids and dates, regions, districts,
-    # reporters, tags). A listing's count is cached by generation, so warm it is not counted.
-    ("/search/?q=湖州", 13 + planner_queries(3)),
-    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 14 + planner_queries(1)),
-    ("/articles/?tag=政法&from=2012", 12),
-    ("/reporters/cao-kailin/?sort=oldest", 11),  # no reporter facet on a reporter's page
-    ("/articles/?q=湖州&district=huzhou", 15 + planner_queries(3)),  # and the region's districts
+    # then four for the facets (the stories' ids and dates, their districts, reporters, tags;
+    # the id range only when sampling, past 3,000 results). A listing's count is cached by
+    # generation, so warm it is not counted; a region's districts are a subquery.
+    ("/search/?q=湖州", 11 + planner_queries(3)),
+    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 12 + planner_queries(1)),
+    ("/articles/?tag=政法&from=2012", 10),
+    ("/reporters/cao-kailin/?sort=oldest", 9),  # no reporter facet on a reporter's page
+    ("/articles/?q=湖州&district=huzhou", 12 + planner_queries(3)),
 ]
 
 
