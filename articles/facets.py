@@ -10,20 +10,24 @@ exactly: the ids and dates of the stories counted, their districts (with each di
 reporters and tags; a sample reads the id range first, a fifth.
 """
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Count, Max, Min
 from taggit.models import TaggedItem
 
+from .generation import current_state
 from .models import Article, Byline
 
 EXACT_LIMIT = 3000
 SAMPLE_TARGET = 500  # results a sample should hold: counts of large values within ~5%
 SAMPLE_GRID = 3000  # each looked up by primary key (a search reads its vector too)
 TOP = 10  # reporters and tags shown
+CACHE_SECONDS = 24 * 60 * 60
 TIMELINE_MAX_YEARS = 40  # a longer span draws only the years that have stories
 
 
@@ -117,6 +121,19 @@ def tag_counts(ids):
 def month_counts(dates):
     """{(year, month): stories} of a list of dates."""
     return Counter((day.year, day.month) for day in dates)
+
+
+def cached_facets(params, total, path):
+    """count_facets, kept for the listing (its address but the page: every page of a listing
+    shows the same facets) until the generation its results follow moves on: the counts
+    generation for filters and periods, the generation for a search (text decides what it
+    finds)."""
+    state = current_state()
+    generation = state.generation if params.searching else state.counts_generation
+    listing = hashlib.sha256(f"{path}{params.url_with()}".encode()).hexdigest()
+    return cache.get_or_set(
+        f"facets:{generation}:{listing}", lambda: count_facets(params, total, path), CACHE_SECONDS
+    )
 
 
 def count_facets(params, total, path):

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, MonthArchiveView, YearArc
 from . import citations, search, structured_data
 from .counting import ArchivePaginator, counted
 from .editions import EditionsInPeriodMixin
-from .facets import count_facets
+from .facets import cached_facets
 from .listing import InvalidParameter, ListingParams, mark_matches
 from .models import Article, DictionaryEntry, Region, Reporter
 
@@ -147,7 +147,7 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
             total, estimated = self.result_count(context)
             context.update(result_total=total, result_estimated=estimated)
             if self.show_facets and params.narrowed and total:
-                context["facets"] = count_facets(params, total, self.request.path)
+                context["facets"] = cached_facets(params, total, self.request.path)
         return context
 
     def result_count(self, context):

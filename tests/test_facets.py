@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles import facets
-from articles.models import Article
+from articles.models import Article, Region, Reporter
 
 from .conftest import forget_pages, html, planner_queries, text_of
 
@@ -148,7 +148,8 @@ PAGES = [
     # with a search the dictionary's version and the count; page, bylines, districts, tags),
     # then four for the facets (the stories' ids and dates, their districts, reporters, tags;
     # the id range only when sampling, past 3,000 results). A listing's count is cached by
-    # generation, so warm it is not counted; a region's districts are a subquery.
+    # counts generation, so warm it is not counted; a region's districts are a subquery. The
+    # facets themselves are cached per listing too: not here, so that they are counted.
     ("/search/?q=湖州", 11 + planner_queries(3)),
     ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 12 + planner_queries(1)),
     ("/articles/?tag=政法&from=2012", 10),
@@ -159,8 +160,9 @@ PAGES = [
 
 @pytest.mark.parametrize("url, queries", PAGES)
 def test_pages_with_facets_run_a_fixed_number_of_queries(
-    client, seed, url, queries, django_assert_num_queries
+    client, seed, url, queries, django_assert_num_queries, monkeypatch
 ):
+    monkeypatch.setattr(facets, "CACHE_SECONDS", 0)  # kept for no time: counted every time
     for stories in (4, 44):
         if stories == 44:
             call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
@@ -171,3 +173,37 @@ def test_pages_with_facets_run_a_fixed_number_of_queries(
             response = client.get(url)
         assert response.status_code == 200
         assert html(response).select_one("aside.facets") is not None
+
+
+def test_every_page_of_a_listing_shares_its_facets_until_what_they_count_changes(
+    client, seed, django_assert_num_queries
+):
+    call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
+    url = "/districts/huzhou/"
+    first = facet(html(client.get(url)), "记者")
+    # Page 2: the generation, the region, the page and its three prefetches; no facet query,
+    # and the count was kept too.
+    with django_assert_num_queries(6):
+        second = html(client.get(url, {"page": 2}))
+    assert facet(second, "记者") == first
+    # A corrected headline changes no count: the facets stay. A new byline does change them.
+    cao = Reporter.objects.get(slug="cao-kailin")
+    region = Region.objects.get(slug="huzhou")
+    story = Article.objects.of(region).exclude(bylines__reporter=cao).first()
+    story.headline = "改过的标题"
+    story.save()
+    forget_pages()
+    assert facet(html(client.get(url)), "记者") == first
+    story.bylines.create(reporter=cao, role="reporter")
+    count, _ = facet(html(client.get(url)), "记者")["曹凯琳"]
+    assert int(count) == int(first["曹凯琳"][0]) + 1
+
+
+def test_a_search_s_facets_follow_a_corrected_text(client, seed):
+    story = seed[1]
+    story.tags.remove("平安建设")  # so that only its text holds the word
+    search = lambda: facet(html(client.get("/search/", {"q": "平安"})), "按月份")  # noqa: E731
+    assert search()["2021年9月"][0] == "3"
+    story.body = "没有那个词。"
+    story.save()  # moves the generation only: its counts generation stays
+    assert search()["2021年9月"][0] == "2"
