@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 # the page of stories and three prefetches (bylines with reporters, districts, tags). The
 # browsing sidebar costs three (regions with their counts, tags, years); it is cached per
 # counts generation, so a page rendered after another (or after a corrected headline) runs
-# three fewer. Facets and narrowed listings' counts are kept per listing the same way. A narrowed listing or a
-# search shows facets instead, four (the stories' ids and dates, their districts, reporters,
-# tags; one fewer where the URL fixes that dimension). Past 3,000 results the facets sample and
+# three fewer. A narrowed listing or a search shows facets instead, four (the stories' ids and
+# dates, their districts, reporters, tags; one fewer where the URL fixes that dimension), kept
+# per listing like its count. Past 3,000 results the facets sample and
 # read the id range first: one more, which these archives are too small to show.
 #
 # Over eight, each at its floor while it shows what it shows:
