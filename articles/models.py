@@ -446,6 +446,11 @@ class Article(models.Model):
             # this is a plain index on id).
             models.Index(fields=["updated_at"], name="article_updated_idx"),
             models.Index(fields=["id"], include=["updated_at"], name="article_id_updated_idx"),
+            # The edition and archive sitemaps: the newest change per page and per day, read
+            # from an index alone. Both columns in the key rather than updated_at INCLUDEd, so
+            # that SQLite's index covers them too.
+            models.Index(fields=["page", "updated_at"], name="article_page_updated_idx"),
+            models.Index(fields=["published_on", "updated_at"], name="article_day_updated_idx"),
         ]
 
     def __str__(self):
