@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -14,6 +14,7 @@ from .slugs import pinyin_slug
 from .validators import validate_publication_date
 
 RELATED_WINDOW_DAYS = 90
+RECENT_STORIES = 1_000  # see ArticleQuerySet.newest_change_by
 # Index-backed (article_print_order_idx): the date, the page's number (denormalised onto the
 # story as page_order, since an ORDER BY across a join cannot use an index), the position.
 LATEST_FIRST = ["-published_on", "page_order", "position", "-id"]
@@ -351,6 +352,34 @@ class ArticleQuerySet(models.QuerySet):
     def generated(self):
         return self.filter(is_generated=True)
 
+    def newest_change(self):
+        """The newest updated_at of these stories (or None): one walk down article_updated_idx
+        to the first story that matches, where Max() would visit every one."""
+        return self.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
+    def newest_change_by(self, links, story, group, among):
+        """{id: the newest updated_at of its stories} for each id in `among` that has stories:
+        `links` are the rows tying a story (column `story`) to a reporter, region or tag
+        (column `group`): bylines, Article.districts.through, taggit's TaggedItem.
+
+        The newest RECENT_STORIES stories hold the newest change of every group they name,
+        since every other story is older: a few index lookups, where grouping every link
+        costs 100 ms and more at 100,000 stories. Only the groups they miss (a tag not used
+        lately) are grouped over all their links. Each link's story is looked up by id rather
+        than joined: taggit's join casts object_id, and then no index serves it."""
+        updated_at = self.filter(pk=OuterRef(story)).order_by().values("updated_at")
+
+        def newest_per_group(rows):
+            rows = rows.values_list(group).annotate(newest=Max(Subquery(updated_at)))
+            return dict(rows.order_by())
+
+        recent = self.order_by("-updated_at").values("pk")[:RECENT_STORIES]
+        found = newest_per_group(links.filter(**{f"{story}__in": recent, f"{group}__in": among}))
+        missing = set(among) - found.keys()
+        if missing:
+            found |= newest_per_group(links.filter(**{f"{group}__in": missing}))
+        return {key: value for key, value in found.items() if value is not None}
+
     def search(self, query):
         """Stories matching a reader's query, best first; see the articles.search package.
 
@@ -548,6 +577,12 @@ class Byline(models.Model):
         verbose_name = "署名"
         verbose_name_plural = "署名"
         ordering = ["article", "order", "id"]
+        indexes = [
+            # The reporters of given stories from the index alone (the reporter sitemap's
+            # newest stories, ArticleQuerySet.newest_change_by): without it PostgreSQL reads
+            # every byline rather than look a thousand stories up.
+            models.Index(fields=["article", "reporter"], name="byline_article_reporter_idx"),
+        ]
 
     def __str__(self):
         return f"{self.role_label} {self.reporter.name}"
