@@ -1,9 +1,7 @@
-from django.contrib.sitemaps.views import index as sitemap_index
 from django.urls import path, register_converter
 
 from . import editions, feeds, outage, views
-from .sitemap_views import sitemap_section
-from .sitemaps import sitemaps
+from .sitemap_views import sitemap_index, sitemap_section
 
 app_name = "articles"
 
@@ -46,12 +44,7 @@ urlpatterns = [
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="latest-feed"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="latest-atom"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
-    path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", outage.healthz, name="healthz"),

@@ -111,7 +111,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_title_vector"),
+        ("articles", "0011_sitemap_lastmod_indexes"),
     ]
 
     operations = [
