@@ -81,21 +81,25 @@ def sample_of(articles, total):
 
 
 def district_counts(ids):
-    """(region, stories) for each region with stories, a region counting its districts'
-    stories too (as the district filter does), in the regions' order. One query: the
-    stories' districts with each district's city (the tree is one level deep), counted here;
-    the rows are bounded by the stories counted (EXACT_LIMIT, or a sample)."""
-    links = Article.districts.through.objects.filter(article_id__in=ids).select_related(
-        "region__parent"
+    """(slug, name, stories) for each region with stories, a region counting its districts'
+    stories too (as the district filter does), in the regions' order. One query: the stories'
+    districts with each district's city (the tree is one level deep), as plain values (rows
+    of model instances cost a quarter of a second for 3,000 stories), counted here."""
+    links = Article.districts.through.objects.filter(article_id__in=ids).values_list(
+        "article_id",
+        "region__position",
+        "region__name",
+        "region__slug",
+        "region__parent__position",
+        "region__parent__name",
+        "region__parent__slug",
     )
-    regions, stories = {}, defaultdict(set)
-    for link in links:
-        for region in (link.region, link.region.parent):
-            if region is not None:
-                regions[region.pk] = region
-                stories[region.pk].add(link.article_id)
-    ordered = sorted(regions.values(), key=lambda r: (r.position, r.name))
-    return [(r, len(stories[r.pk])) for r in ordered]
+    stories = defaultdict(set)  # (position, name, slug) → the ids of its stories
+    for article_id, *district, city_position, city_name, city_slug in links:
+        stories[tuple(district)].add(article_id)
+        if city_slug is not None:
+            stories[(city_position, city_name, city_slug)].add(article_id)
+    return [(slug, name, len(found)) for (_, name, slug), found in sorted(stories.items())]
 
 
 def reporter_counts(ids):
@@ -161,7 +165,7 @@ def count_facets(params, total, path):
     periods, by_month = period_counts(months, params, scale)
     return Facets(
         estimated=estimated,
-        districts=[value("district", r.slug, r.name, n) for r, n in districts],
+        districts=[value("district", slug, name, n) for slug, name, n in districts],
         reporters=[value("reporter", slug, name, n) for slug, name, n in reporters],
         tags=[value("tag", slug, name, n) for slug, name, n in tags],
         periods=periods,
