@@ -268,8 +268,8 @@ def table(rows, naive, memory, seconds):
     search = next(row for row in rows if row[0] == "search mix")
     lines += [
         "",
-        f"Search's first requests against the naive scan: {naive[0] / search[3]:.0f}× faster "
-        f"at p50, {naive[1] / search[4]:.0f}× at p95.",
+        f"Search's first requests against the naive scan: {naive[0] / search[3]:.1f}× faster "
+        f"at p50, {naive[1] / search[4]:.1f}× at p95.",
         f"Largest worker after the run: {memory:.0f} MB resident.",
     ]
     return "\n".join(lines)
