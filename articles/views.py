@@ -184,7 +184,7 @@ class HomeView(SidebarMixin, ListView):
 
 class ArticleListView(ArticleFilterMixin, ListView):
     paginate_by = settings.ARCHIVE_PAGE_SIZE
-    paginator_class = ArchivePaginator  # counts by generation, never the whole table
+    paginator_class = ArchivePaginator  # counts per counts generation, never the whole table
     context_object_name = "articles"
     template_name = "articles/article_list.html"
 
