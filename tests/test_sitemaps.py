@@ -5,7 +5,6 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection
 
 from articles import models
 from articles.models import Article, Page
@@ -147,19 +146,3 @@ def test_the_index_of_an_empty_archive(client, db):
     listed = index(client)
     assert "http://testserver/sitemap-articles.xml" in listed
     assert not any(listed.values())
-
-
-def test_the_new_indexes_serve_the_edition_and_archive_sitemaps(seed):
-    if connection.vendor != "postgresql":
-        pytest.skip("the plans of PostgreSQL")
-    with connection.cursor() as cursor:
-        # Only an index-only scan left to choose (a tiny table, never vacuumed, would otherwise
-        # let the planner take any index): so the plan says whether a covering index exists.
-        for method in ("seqscan", "indexscan", "bitmapscan"):
-            cursor.execute(f"SET LOCAL enable_{method} = off")
-        for grouped in ["page_id", "published_on"]:
-            cursor.execute(
-                f"EXPLAIN SELECT {grouped}, MAX(updated_at) FROM articles_article GROUP BY 1"
-            )
-            plan = " ".join(row[0] for row in cursor.fetchall())
-            assert "Index Only Scan" in plan, plan
