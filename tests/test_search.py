@@ -170,6 +170,31 @@ def test_highlight_escapes_text_before_marking():
     assert search.highlight("国庆" * 3, "x" * 10_000) == "国庆" * 3  # refused query: no marks
 
 
+def test_highlighting_segments_only_the_runs_that_hold_a_word_and_finds_the_same(seed):
+    # Marks come from segmenting only the runs between separators that hold a query word: the
+    # whole text segmented at once must give exactly the same words.
+    from articles.search import lexicon
+    from articles.search.highlight import _match_spans
+    from articles.search.text import normalize, tokenize
+
+    texts = [article.body for article in seed.values()] + ["湖州政法委，湖州市委政法委。政法"]
+    for query in ["湖州", "政法委", "王宝龙", "安保 维稳", '"排查见底"', "平安 湖州市"]:
+        parsed = search.parse_query(query)
+        terms = lexicon.current().expand(parsed.terms)
+        for text in texts:
+            words = sorted({(s, e) for w, s, e in tokenize(normalize(text)) if w in terms})
+            merged = []
+            for start, end in words:
+                if merged and start <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+                else:
+                    merged.append((start, end))
+            assert _match_spans(text, parsed) == merged, (query, text[:20])
+    assert search.highlight("湖州政法委，湖州市委政法委。", "政法委") == (
+        "湖州<mark>政法委</mark>，湖州市委<mark>政法委</mark>。"
+    )
+
+
 def test_snippet_is_cut_around_the_best_match(seed):
     body = seed[3].body
     excerpt = search.snippet(body, "王宝龙", length=60)

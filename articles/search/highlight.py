@@ -1,5 +1,6 @@
 """Marking matches: escaped text with <mark> around the words of a query, and snippets."""
 
+import bisect
 import re
 
 from django.utils.html import escape
@@ -12,17 +13,43 @@ from .text import normalize, tokenize
 _SUBHEAD = re.compile(r"^#{1,3}\s+", re.MULTILINE)
 
 
+# The segmenter cuts text into runs of letters, digits and these before it finds words: any
+# other character ends every word, so a run can be segmented alone, as in the whole text.
+_SEPARATOR = re.compile(r"[^\w+#&.%-]")
+
+
 def _match_spans(text, parsed):
-    """Merged (start, end) spans of `text` where a query word (or an alias of it) is found."""
+    """Merged (start, end) spans of `text` where a query word (or an alias of it) is found.
+    Only the runs that hold a query word somewhere are segmented (a tenth of a long body)."""
     terms = lexicon.current().expand(parsed.terms)
-    spans = sorted((s, e) for w, s, e in tokenize(normalize(text)) if w in terms)
+    normalized = normalize(text)
+    spans = set()
+    for begin, end in _runs_holding(normalized, terms):
+        words = tokenize(normalized[begin:end])
+        spans.update((begin + s, begin + e) for w, s, e in words if w in terms)
     merged = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
     return merged
+
+
+def _runs_holding(normalized, terms):
+    """(begin, end) of each run of `normalized` between separators that holds a term."""
+    separators = [m.start() for m in _SEPARATOR.finditer(normalized)]
+    runs = set()
+    for term in terms:
+        at = normalized.find(term)
+        while at != -1:
+            before = bisect.bisect_left(separators, at)
+            after = bisect.bisect_left(separators, at + len(term))
+            begin = separators[before - 1] + 1 if before else 0
+            end = separators[after] if after < len(separators) else len(normalized)
+            runs.add((begin, end))
+            at = normalized.find(term, at + 1)
+    return runs
 
 
 def _marked(text, spans, offset=0):
