@@ -211,7 +211,7 @@ def test_a_person_page_runs_a_fixed_number_of_queries(client, seed, django_asser
     # districts, tags; the sidebar is cached.
     client.get("/people/wang-baolong/")
     forget_pages()
-    with django_assert_num_queries(8 + planner_queries(2)):
+    with django_assert_num_queries(8 + planner_queries(1)):
         client.get("/people/wang-baolong/")
 
 

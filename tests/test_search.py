@@ -393,10 +393,10 @@ def test_no_pinyin_offer_for_what_spells_no_name(client, seed, query):
 def test_a_search_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
     # The archive's generation, the dictionary's version, the count, the page of stories,
     # bylines, districts, tags, then four for the facets beside the results.
-    with django_assert_num_queries(11 + planner_queries(3)):
+    with django_assert_num_queries(11 + planner_queries(1)):
         client.get("/search/", {"q": "湖州"})
     # caokailin found nothing: the name is parsed (the version again) and counted too.
-    with django_assert_num_queries(13 + planner_queries(6)):  # two searches
+    with django_assert_num_queries(13 + planner_queries(2)):  # two searches
         client.get("/search/", {"q": "caokailin"})
 
 

@@ -29,6 +29,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 
+from ..counting import is_whole_archive
+from ..generation import current_state
 from .query import parse_query
 
 # Ranking every match of a word found in nearly every story costs most of a second at 100,000
@@ -41,10 +43,12 @@ CANDIDATES = 1000
 # costs as much as the page. Fewer expected, and a count stops at CANDIDATES + 1.
 TRUSTED_ESTIMATE = 10 * CANDIDATES
 # A query expected in under this share of the stories searched has its newest matches read from
-# the search index and sorted by date; a commoner one (or a phrase, which must unpack every
-# story's vector to be checked anyway) by walking the date index. Above it PostgreSQL may pick a
-# sequential scan that unpacks every story's search vector.
-RARE_SHARE = 0.05
+# the search index and sorted by date; a commoner one by walking the date index, testing each
+# story (which unpacks its search vector, ~15 µs). Measured at 100,000 stories (`make bench`'s
+# queries): the walk costs 1000 / share stories, 110–140 ms at 7–10%, 12 ms at 98%; the index
+# costs every match's row, 12–24 ms up to 16%, 60–80 ms at 30%, most of a second at 70% and up
+# (a phrase's matches are rechecked alike). They cross near 20%.
+RARE_SHARE = 0.2
 
 # bm25 weights for the SQLite columns follow ts_rank's defaults for D, C, B, A (0.1, 0.2, 0.4,
 # 1.0); the `chars` column only checks phrases.
@@ -240,10 +244,7 @@ def _postgresql_candidates(queryset, parsed, match):
     in_title = _title_match(Value(tsquery(parsed)))
     headlines = source.filter(in_title).order_by(*newest).values("pk")[:CANDIDATES]
     matching = source.filter(match)
-    if not parsed.phrases and _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
-        # A rare word: read its matches from the index and sort their dates, rather than walk
-        # the date index testing each story's search vector (unpacked from its own storage):
-        # 30 µs a story, most of a second for a word in one story in twenty.
+    if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
         newest = (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
     matches = matching.order_by(*newest).values("pk")[:CANDIDATES]
     # One IN over a UNION, so that the stories are fetched by id (an OR of two INs would scan
@@ -295,11 +296,20 @@ def _count(matching, parsed):
 
 
 def _planner_estimate(queryset):
-    connection = connections[queryset.db]
-    sql, params = queryset.values("pk").query.get_compiler(queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    """How many rows the planner expects `queryset` to hold; the whole archive's is known.
+    Asked once per request: a search's count and its candidates ask alike."""
+    state = current_state()
+    if is_whole_archive(queryset):
+        return state.story_count
+    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    # Kept on the request's state, which a request reads once (outside one, read afresh).
+    estimates = state.__dict__.setdefault("planner_estimates", {})
+    key = (queryset.db, sql, tuple(params))
+    if key not in estimates:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+    return estimates[key]
