@@ -151,12 +151,13 @@ class ListingParams:
         articles = self.filtered_articles()
         return articles.matching(self.query) if self.searching else articles
 
-    def articles(self):
-        """The stories listed, in the order asked for."""
+    def articles(self, within=None):
+        """The stories listed, in the order asked for; `within`: how many will be read at
+        most, if known (see ArticleQuerySet.search)."""
         articles = self.filtered_articles()
         if self.searching:
             if self.sort == "relevance":
-                return articles.search(self.query)
+                return articles.search(self.query, within=within)
             return articles.search_by_date(self.query, oldest=self.sort == "oldest")
         return articles.oldest_first() if self.sort == "oldest" else articles.latest_first()
 

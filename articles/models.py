@@ -382,16 +382,17 @@ class ArticleQuerySet(models.QuerySet):
             found |= newest_per_group(links.filter(**{f"{group}__in": missing}))
         return {key: value for key, value in found.items() if value is not None}
 
-    def search(self, query):
+    def search(self, query, *, within=None):
         """Stories matching a reader's query, best first; see the articles.search package.
 
         Several words must all appear; words in quotes form a phrase. Raises
         search.InvalidQuery (a ValueError) for a query it refuses. Filter before searching:
-        only the newest matches are ranked, and filters applied first narrow those.
+        only the newest matches are ranked, and filters applied first narrow those. `within`:
+        how many results will be read at most, if known (it can spare looking for some).
         """
         from . import search
 
-        return search.search(self, query)
+        return search.search(self, query, within=within)
 
     def matching(self, query):
         """Stories matching a reader's query, unranked and unordered (for counting)."""

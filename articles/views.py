@@ -99,7 +99,15 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
         """The filtered stories, in the order asked for (best match first when searching)."""
         if self.params.query:
             self.search_count = search.count(self.params.filtered_articles(), self.params.query)
-        return self.params.articles()
+        return self.params.articles(within=self.page_end())
+
+    def page_end(self):
+        """How many results the page asked for shows at most, counting from the first; None
+        when the page is not a number (the paginator answers that)."""
+        page = self.request.GET.get(self.page_kwarg, "1")
+        if not (page.isascii() and page.isdigit() and 0 < len(page) < 6 and int(page)):
+            return None
+        return int(page) * self.paginate_by
 
     def get_paginator(self, queryset, *args, **kwargs):
         # A search is counted once, by search.count: the paginator takes the listed (ranked)

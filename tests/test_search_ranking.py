@@ -103,3 +103,46 @@ def test_a_search_pages_through_at_least_the_candidates(archive):
     # The paginator takes min(count, CANDIDATES): that many stories must be there to page.
     results = Article.objects.search("平安")
     assert results.count() >= search.CANDIDATES
+
+
+@pytest.fixture
+def headlines_then_bodies(db):
+    """25 stories headlined with 消防, older than 30 that only mention it in the body."""
+    start = datetime.date(2018, 1, 1)
+    stories = [
+        Article(
+            headline=f"消防安全检查第{n}站",
+            body="检查组逐项核对。",
+            published_on=start + datetime.timedelta(days=n),
+        )
+        for n in range(25)
+    ]
+    stories += [
+        Article(
+            headline=f"社区简讯第{n}期",
+            body="居民参加了消防演练。",
+            published_on=start + datetime.timedelta(days=100 + n),
+        )
+        for n in range(30)
+    ]
+    Article.objects.bulk_create(stories)
+    search.index_articles(Article.objects.all())
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_a_page_is_the_same_whether_or_not_its_end_is_known(headlines_then_bodies, page):
+    # Knowing the page's end (`within`) spares looking for the other matches when headline
+    # matches fill the page (page 1 here); it must never change what a page holds.
+    end = page * 20
+    known = list(Article.objects.search("消防", within=end)[end - 20 : end])
+    unknown = list(Article.objects.search("消防")[end - 20 : end])
+    assert [a.pk for a in known] == [a.pk for a in unknown]
+    headlines = sum(a.search_rank >= 1 for a in known)
+    assert (headlines, len(known)) == {1: (20, 20), 2: (5, 20), 3: (0, 15)}[page]
+
+
+def test_the_search_page_asks_for_no_more_than_its_end(client, headlines_then_bodies):
+    main = html(client.get("/search/", {"q": "消防", "page": "2"})).select_one("main#main")
+    headlines = [a.get_text().strip() for a in main.select("article.card h2 a")]
+    assert len(headlines) == 20
+    assert sum(h.startswith("消防安全检查") for h in headlines) == 5

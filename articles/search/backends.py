@@ -24,6 +24,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Subquery,
     Value,
     When,
 )
@@ -203,12 +204,14 @@ def _title_match(query):
     return _SQL("%s @@ (%s)::tsquery", _TitleVector(), query, output_field=BooleanField())
 
 
-def search(queryset, query):
+def search(queryset, query, *, within=None):
     """`queryset` narrowed to stories matching `query`, best first (see ArticleQuerySet.search).
 
     Headline and kicker matches come first, then the others by rank. On PostgreSQL the
     candidates are the newest CANDIDATES headline matches and the newest CANDIDATES matches:
     apply filters before searching so that they narrow the candidates, not the ranked few.
+    `within`: how many results will be read at most (a page's end), if known; when there are
+    that many headline matches, the other matches are neither looked for nor ranked.
     """
     parsed = parse_query(query)
     if not parsed:
@@ -217,7 +220,7 @@ def search(queryset, query):
     match, rank = match_and_rank(parsed, vendor)
     matching = queryset.filter(match)
     if vendor == "postgresql":
-        matching = _postgresql_candidates(queryset, parsed, match)
+        matching = _postgresql_candidates(queryset, parsed, match, within)
     return (
         matching.defer("search_vector")  # kilobytes a story, needed by the database only
         .annotate(search_rank=rank)
@@ -234,22 +237,35 @@ def matching(queryset, query):
     return queryset.filter(match)
 
 
-def _postgresql_candidates(queryset, parsed, match):
-    """`queryset`'s newest headline matches and newest matches, CANDIDATES of each."""
+def _postgresql_candidates(queryset, parsed, match, within=None):
+    """`queryset`'s newest headline matches and newest matches, CANDIDATES of each; with
+    `within`, the other matches only if the headline matches are fewer than that."""
     source = queryset
     if queryset.query.distinct:
         # DISTINCT would need the ORDER BY columns in the subquery's select list.
         source = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
     newest = ("-published_on", "-pk")
     in_title = _title_match(Value(tsquery(parsed)))
-    headlines = source.filter(in_title).order_by(*newest).values("pk")[:CANDIDATES]
+    headlines = source.filter(in_title).order_by(*newest).values("pk")
     matching = source.filter(match)
     if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
         newest = (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
+    if within is not None and within <= CANDIDATES:
+        # Headline matches rank first: if `within` of them exist, the first `within` results
+        # are all headline matches. PostgreSQL tests this once, before walking or ranking the
+        # other matches (for a common word, most of a first page's cost).
+        matching = matching.filter(
+            _SQL(
+                "(SELECT count(*) FROM %s AS first_headlines) < %s",
+                Subquery(headlines[:within]),
+                Value(within),
+                output_field=BooleanField(),
+            )
+        )
     matches = matching.order_by(*newest).values("pk")[:CANDIDATES]
     # One IN over a UNION, so that the stories are fetched by id (an OR of two INs would scan
     # the whole table).
-    return queryset.filter(pk__in=headlines.union(matches))
+    return queryset.filter(pk__in=headlines[:CANDIDATES].union(matches))
 
 
 def count(queryset, query):
