@@ -39,10 +39,17 @@ from .query import parse_query
 # and the newest CANDIDATES matches of any kind, headline matches first: a search pages through
 # at most CANDIDATES stories, and readers are told when there are more.
 CANDIDATES = 1000
-# Above this many expected matches (of a query without phrases) the planner's estimate is the
-# count, unchecked: its statistics are exact enough for single words that common, and checking
-# costs as much as the page. Fewer expected, and a count stops at CANDIDATES + 1.
+# Above this many expected matches (of a query of several words, without phrases) the planner's
+# estimate is the count, unchecked: checking costs as much as the page. Fewer expected, and a
+# count stops at CANDIDATES + 1.
 TRUSTED_ESTIMATE = 10 * CANDIDATES
+# A single word's estimate is trusted from 2 * CANDIDATES, if above twice what PostgreSQL guesses
+# for a word its statistics do not list (at most this share, DEFAULT_TS_MATCH_SEL): an estimate
+# above that comes from counting the word in a sample: within 3% of the count for each of `make
+# bench`'s words at 100,000 stories, where an unlisted word is guessed at 500 (龙骨 has 70).
+# (Several words are multiplied as if independent: a pair that never meets could be estimated
+# at thousands.)
+UNKNOWN_WORD_SHARE = 0.005
 # A query expected in under this share of the stories searched has its newest matches read from
 # the search index and sorted by date; a commoner one by walking the date index, testing each
 # story (which unpacks its search vector, ~15 µs). Measured at 100,000 stories (`make bench`'s
@@ -271,15 +278,15 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
 def count(queryset, query):
     """How many stories in `queryset` match `query`, as a ResultCount.
 
-    Exact on SQLite. On PostgreSQL: the planner's estimate when it expects more than
-    TRUSTED_ESTIMATE matches of a query without phrases (said to be an estimate); otherwise
-    counted, up to CANDIDATES, and beyond that the estimate again, never under CANDIDATES + 1.
+    Exact on SQLite. On PostgreSQL: the planner's estimate when it is trusted (see
+    TRUSTED_ESTIMATE and UNKNOWN_WORD_SHARE; said to be an estimate); otherwise counted, up to
+    CANDIDATES, and beyond that the estimate again, never under CANDIDATES + 1.
     """
     parsed = parse_query(query)
     if not parsed:
         return ResultCount(0)
     match, _ = match_and_rank(parsed, connections[queryset.db].vendor)
-    return _count(queryset.filter(match), parsed)
+    return _count(queryset, queryset.filter(match), parsed)
 
 
 def count_in_headlines(queryset, query):
@@ -296,19 +303,30 @@ def count_in_headlines(queryset, query):
             Value(fts5_title_query(parsed)),
             output_field=BooleanField(),
         )
-    return _count(queryset.filter(in_title), parsed)
+    return _count(queryset, queryset.filter(in_title), parsed)
 
 
-def _count(matching, parsed):
+def _count(queryset, matching, parsed):
     if connections[matching.db].vendor != "postgresql":
         return ResultCount(matching.count())
     estimate = _planner_estimate(matching)
-    if estimate > TRUSTED_ESTIMATE and not parsed.phrases:
+    if _trusted(estimate, parsed, queryset):
         return ResultCount(estimate, estimated=True)
     bounded = matching.order_by().values("pk")[: CANDIDATES + 1].count()
     if bounded <= CANDIDATES:
         return ResultCount(bounded)
     return ResultCount(max(estimate, CANDIDATES + 1), estimated=True)
+
+
+def _trusted(estimate, parsed, queryset):
+    """Whether the planner's estimate of `parsed`'s matches in `queryset` stands unchecked."""
+    if parsed.phrases:
+        return False
+    if len(parsed.words) > 1:
+        return estimate > TRUSTED_ESTIMATE
+    if estimate <= 2 * CANDIDATES:
+        return False
+    return estimate > 2 * UNKNOWN_WORD_SHARE * _planner_estimate(queryset)
 
 
 def _planner_estimate(queryset):
