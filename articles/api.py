@@ -275,7 +275,8 @@ def page_url(request, number):
 @decorate_view(api_cache_headers)
 def list_articles(request, params: Query[ArticleQuery]):
     listing = ListingParams.from_request(request)
-    paginator = ArchivePaginator(listing.articles().for_listing(), PAGE_SIZE)
+    within = params.page * PAGE_SIZE  # the page's end: a search can spare looking further
+    paginator = ArchivePaginator(listing.articles(within=within).for_listing(), PAGE_SIZE)
     found = search.count(listing.filtered_articles(), listing.query) if listing.query else None
     if found is not None:
         # Counted once: the paginator pages through the ranked part of that number.
