@@ -5,7 +5,8 @@ narrowed by reporter, district, tag or period is counted once per counts generat
 its count cannot change until that generation does, and the cache key says which one it was
 counted at. (A text search is counted by search.count, never here: text is not what the counts
 generation follows.) The directories' lists of reporters, districts and tags with their counts
-are kept the same way (`counted`).
+are kept the same way (`counted`), and a listing of one filter reads its count from them when
+they are already counted (`directory_count`).
 """
 
 import hashlib
@@ -55,8 +56,61 @@ def archive_count(queryset):
 def counted(name, compute):
     """`compute()`, computed once per counts generation (in every process that shares the
     cache) and kept until that generation moves on."""
-    key = f"counted:{name}:{current_state().counts_generation}"
-    return cache.get_or_set(key, compute, COUNT_CACHE_SECONDS)
+    return cache.get_or_set(counted_key(name), compute, COUNT_CACHE_SECONDS)
+
+
+def counted_key(name):
+    return f"counted:{name}:{current_state().counts_generation}"
+
+
+def reporters_with_counts():
+    """The reporters with stories, each with `story_count`, by slug (the reporters' directory)."""
+    from .models import Reporter
+
+    return counted(
+        "reporters",
+        lambda: list(
+            Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
+        ),
+    )
+
+
+def regions_with_counts():
+    """Every region with `story_count`, a city counting its districts' (the districts'
+    directory and the sidebar)."""
+    from .models import Region
+
+    return counted(
+        "districts", lambda: list(Region.objects.select_related("parent").with_story_counts())
+    )
+
+
+def tags_with_counts():
+    """The tags of stories with `num_times`, most used first (the tags' directory and the
+    sidebar's first twenty)."""
+    from .models import Article
+
+    return counted(
+        "tags", lambda: list(Article.tags.most_common(min_count=1).order_by("-num_times", "name"))
+    )
+
+
+# A filter's kind → the name its directory's list is counted under, and its count's attribute.
+DIRECTORIES = {"reporter": ("reporters", "story_count"), "district": ("districts", "story_count")}
+DIRECTORIES["tag"] = ("tags", "num_times")
+
+
+def directory_count(kind, obj):
+    """How many stories one reporter, region or tag has, read from its directory's list when
+    some page has already counted that list at the current counts generation (the sidebar
+    counts the regions' and the tags'), else None. A listing of that one filter counts
+    exactly these stories, so it need not count them again."""
+    name, attribute = DIRECTORIES[kind]
+    rows = cache.get(counted_key(name))
+    if rows is None:
+        return None
+    # The reporters' and tags' lists leave out those without stories.
+    return next((getattr(row, attribute) for row in rows if row.pk == obj.pk), 0)
 
 
 class ArchivePaginator(Paginator):
@@ -70,10 +124,16 @@ class ArchivePaginator(Paginator):
 
     exact = False  # whether `count` was counted here (a search sets its own, capped)
 
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count  # the exact number of the listing, already known
+
     @cached_property
     def count(self):
         if isinstance(self.object_list, QuerySet):
             self.exact = True
+            if self.known_count is not None:
+                return self.known_count
             return archive_count(self.object_list)
         return super().count
 
