@@ -316,16 +316,7 @@ class ArticleQuerySet(models.QuerySet):
         Subqueries rather than joins, so that a story matches once however many of its bylines
         or districts match, without a DISTINCT over the whole listing.
         """
-        if isinstance(obj, Reporter):
-            return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
-        if isinstance(obj, Region):
-            regions = obj.family() if with_children else [obj.pk]
-            through = Article.districts.through.objects.filter(region__in=regions)
-            return self.filter(pk__in=through.values("article_id"))
-        # The content type by id, not by joining django_content_type on its names: with the
-        # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
-        tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
-        return self.filter(pk__in=tagged.values("object_id"))
+        return self.filter(pk__in=story_links(obj, with_children=with_children))
 
     def related_to(self, article, limit=5, within_days=RELATED_WINDOW_DAYS):
         """Stories from around the same time sharing the most tags and districts with
@@ -544,6 +535,21 @@ class Article(models.Model):
                 blocks.append({"kind": "paragraph", "text": block, "dateline": dateline})
                 dateline = ""
         return blocks
+
+
+def story_links(obj, *, with_children=True):
+    """The ids of the stories of a reporter, a region or a taggit Tag (see
+    ArticleQuerySet.of), read from the rows that tie them (bylines, districts, tagged items):
+    a subquery, or counted on its own (`.distinct().count()`) without reading a story."""
+    if isinstance(obj, Reporter):
+        return Byline.objects.filter(reporter=obj).values("article_id")
+    if isinstance(obj, Region):
+        regions = obj.family() if with_children else [obj.pk]
+        return Article.districts.through.objects.filter(region__in=regions).values("article_id")
+    # The content type by id, not by joining django_content_type on its names: with the
+    # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
+    tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
+    return tagged.values("object_id")
 
 
 def story_content_type():
