@@ -124,9 +124,8 @@ def test_a_one_filter_listing_takes_its_count_from_a_counted_directory(
     clear_caches()
     client.get(directory)
     forget_pages()
-    # The generation, the filter's object, the page and its three prefetches, the facets: no
-    # count.
-    with django_assert_num_queries(7):
+    # The generation, the filter's object, the page and its cards, the facets: no count.
+    with django_assert_num_queries(5):
         assert count() == counted_alone
     # A new story of theirs moves the counts generation: the directory is counted again.
     story = Article.objects.create(headline="新稿", body="正文", published_on="2021-09-30")
