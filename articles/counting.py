@@ -9,12 +9,14 @@ are kept the same way (`counted`), and a listing of one filter reads its count f
 they are already counted (`directory_count`).
 """
 
+import datetime
 import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 
 from .generation import current_state
@@ -88,11 +90,45 @@ def regions_with_counts():
 def tags_with_counts():
     """The tags of stories with `num_times`, most used first (the tags' directory and the
     sidebar's first twenty)."""
-    from .models import Article
+    return tags_and_years()[0]
 
-    return counted(
-        "tags", lambda: list(Article.tags.most_common(min_count=1).order_by("-num_times", "name"))
+
+def tags_and_years():
+    """The tags of stories with `num_times`, most used first, and the years with stories,
+    newest first (date objects, as QuerySet.dates gives them): the sidebar's lists besides the
+    regions', read in one query and kept per counts generation like the others."""
+    keys = {"tags": counted_key("tags"), "years": counted_key("years")}
+    found = cache.get_many(keys.values())
+    if len(found) < len(keys):
+        tags, years = count_tags_and_years()
+        found = {keys["tags"]: tags, keys["years"]: years}
+        cache.set_many(found, COUNT_CACHE_SECONDS)
+    return found[keys["tags"]], found[keys["years"]]
+
+
+def count_tags_and_years():
+    from taggit.models import Tag, TaggedItem
+
+    from .models import Article, story_content_type
+
+    tagged = TaggedItem.objects.filter(content_type=story_content_type()).order_by()
+    tags = tagged.values_list(Value("tag"), "tag_id", "tag__name", "tag__slug").annotate(
+        n=Count("id")
     )
+    dated = Article.objects.filter(published_on__isnull=False).order_by()
+    years = dated.values_list(
+        Value("year"), ExtractYear("published_on"), Value(""), Value(""), Value(0)
+    ).distinct()
+    found_tags, found_years = [], []
+    for kind, number, name, slug, n in tags.union(years, all=True):
+        if kind == "year":
+            found_years.append(datetime.date(int(number), 1, 1))
+            continue
+        tag = Tag.from_db(tags.db, ["id", "name", "slug"], [number, name, slug])
+        tag.num_times = n
+        found_tags.append(tag)
+    found_tags.sort(key=lambda tag: (-tag.num_times, tag.name))
+    return found_tags, sorted(found_years, reverse=True)
 
 
 # A filter's kind → the name its directory's list is counted under, and its count's attribute.

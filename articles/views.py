@@ -12,6 +12,7 @@ from .counting import (
     directory_count,
     regions_with_counts,
     reporters_with_counts,
+    tags_and_years,
     tags_with_counts,
 )
 from .editions import EditionsInPeriodMixin
@@ -35,7 +36,7 @@ class Sidebar:
         return tags_with_counts()[:20]
 
     def years(self):
-        return Article.objects.dates("published_on", "year", order="DESC")
+        return tags_and_years()[1]  # read with the tags
 
 
 class SidebarMixin:
