@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, Mod
 
 from .counting import counted
 from .generation import current_state
-from .models import Article, story_content_type
+from .models import Article, story_content_type, story_link_rows
 
 EXACT_LIMIT = 3000
 SAMPLE_TARGET = 500  # results a sample should hold: counts of large values within ~5%
 SAMPLE_GRID = 3000  # each looked up by primary key (a search reads its vector too)
+LINK_SCAN = 20  # a link scanned costs about a twentieth of a grid id looked up (see sampled)
 TOP = 10  # reporters and tags shown
 CACHE_SECONDS = 24 * 60 * 60
 TIMELINE_MAX_YEARS = 40  # a longer span draws only the years that have stories
@@ -126,12 +127,29 @@ GROUP BY tag.id, tag.slug, tag.name""",
 }
 
 
+def sampled(params, total, grid):
+    """The stories of `params` whose id is on the `grid` (all of them for None).
+
+    Looking each id of the grid up costs two index probes (the story, then the filter or the
+    search); a listing of one filter whose links are fewer than LINK_SCAN times the grid's ids
+    scans its links instead and keeps those on the grid (cao-kailin's 15,854 bylines: 17 ms,
+    against 38 ms for 3,000 ids; the city's 127,000 district links would cost more)."""
+    articles = params.matching_articles().order_by()
+    if not grid:
+        return articles
+    first, last, step = grid
+    only = params.only_filter()
+    if only and total < LINK_SCAN * (last - first) // step:
+        links, column = story_link_rows(only[1])
+        on_grid = links.alias(offset=Mod(F(column) - first, step)).filter(offset=0)
+        return Article.objects.filter(pk__in=on_grid.values(column))
+    return articles.filter(pk__in=RawSQL("SELECT id FROM grid", ()))
+
+
 def facet_rows(articles, grid, facets):
-    """The rows of FACET_SQL's `facets` (names) for `articles`, on the `grid` of ids, or all of
-    them for None."""
-    first, last, step = grid or (0, 0, 1)  # a one-id grid, unused without a sample
-    if grid:
-        articles = articles.filter(pk__in=RawSQL("SELECT id FROM grid", ()))
+    """The rows of FACET_SQL's `facets` (names) for `articles` (those counted: see sampled),
+    the grid of ids being `grid` (or one unused id for None)."""
+    first, last, step = grid or (0, 0, 1)
     month = ExtractYear("published_on") * 100 + ExtractMonth("published_on")
     counted = articles.annotate(month=month).values("pk", "month")
     try:
@@ -173,9 +191,7 @@ def count_facets(params, total, path):
     # A listing's own dimension (a reporter's page) is not counted: every story is theirs.
     shown = [facet for facet in FACET_SQL if facet != params.url_filter]
     rows = defaultdict(list)
-    for facet, slug, name, order, n in facet_rows(
-        params.matching_articles().order_by(), grid, shown
-    ):
+    for facet, slug, name, order, n in facet_rows(sampled(params, total, grid), grid, shown):
         rows[facet].append((slug, name, int(order), n))
     months = Counter({divmod(order, 100): n for _, _, order, n in rows["period"]})
     if not months:

@@ -536,15 +536,20 @@ def story_links(obj, *, with_children=True):
     """The ids of the stories of a reporter, a region or a taggit Tag (see
     ArticleQuerySet.of), read from the rows that tie them (bylines, districts, tagged items):
     a subquery, or counted on its own (`.distinct().count()`) without reading a story."""
+    links, column = story_link_rows(obj, with_children=with_children)
+    return links.values(column)
+
+
+def story_link_rows(obj, *, with_children=True):
+    """The rows that tie stories to `obj` (see story_links), and their story id's column."""
     if isinstance(obj, Reporter):
-        return Byline.objects.filter(reporter=obj).values("article_id")
+        return Byline.objects.filter(reporter=obj), "article_id"
     if isinstance(obj, Region):
         regions = obj.family() if with_children else [obj.pk]
-        return Article.districts.through.objects.filter(region__in=regions).values("article_id")
+        return Article.districts.through.objects.filter(region__in=regions), "article_id"
     # The content type by id, not by joining django_content_type on its names: with the
     # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
-    tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
-    return tagged.values("object_id")
+    return TaggedItem.objects.filter(content_type=story_content_type(), tag=obj), "object_id"
 
 
 def story_content_type():

@@ -4,6 +4,8 @@ queries however many stories there are."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import facets
 from articles.models import Article, Region, Reporter
@@ -207,3 +209,27 @@ def test_a_search_s_facets_follow_a_corrected_text(client, seed):
     story.body = "没有那个词。"
     story.save()  # moves the generation only: its counts generation stays
     assert search()["2021年9月"][0] == "2"
+
+
+@pytest.mark.parametrize("url", ["/reporters/xu-dongmei/", "/districts/huzhou/", "/tags/政法/"])
+def test_a_one_filter_sample_read_from_its_links_is_the_grid_s_sample(
+    client, seed, monkeypatch, url
+):
+    # A listing of one filter may take its sample from its links rather than by looking the
+    # grid's ids up (facets.sampled): the same stories either way, so the same estimates.
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    monkeypatch.setattr(facets, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(facets, "SAMPLE_TARGET", 5)
+    monkeypatch.setattr(facets, "CACHE_SECONDS", 0)
+
+    def shown(link_scan):
+        monkeypatch.setattr(facets, "LINK_SCAN", link_scan)
+        forget_pages()
+        with CaptureQueriesContext(connection) as queries:
+            page = html(client.get(url))
+        assert "抽样估计" in text_of(page.select_one("aside.facets"))
+        sample = next(q["sql"] for q in queries if "counted(id, month)" in q["sql"])
+        assert ("MOD(" in sample) == bool(link_scan)  # the links on the grid, or the grid
+        return [facet(page, title) for title in ("记者", "地区", "标签", "按年份")]
+
+    assert shown(link_scan=0) == shown(link_scan=10**6)
