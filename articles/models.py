@@ -592,6 +592,9 @@ class Byline(models.Model):
             # newest stories, ArticleQuerySet.newest_change_by): without it PostgreSQL reads
             # every byline rather than look a thousand stories up.
             models.Index(fields=["article", "reporter"], name="byline_article_reporter_idx"),
+            # A reporter's stories from the index alone: their page's count (the distinct
+            # stories of their bylines) and its facets' sample (the bylines on a grid of ids).
+            models.Index(fields=["reporter", "article"], name="byline_reporter_article_idx"),
         ]
 
     def __str__(self):
