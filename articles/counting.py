@@ -5,15 +5,18 @@ narrowed by reporter, district, tag or period is counted once per counts generat
 its count cannot change until that generation does, and the cache key says which one it was
 counted at. (A text search is counted by search.count, never here: text is not what the counts
 generation follows.) The directories' lists of reporters, districts and tags with their counts
-are kept the same way (`counted`).
+are kept the same way (`counted`), and a listing of one filter reads its count from them when
+they are already counted (`directory_count`).
 """
 
+import datetime
 import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 
 from .generation import current_state
@@ -55,8 +58,98 @@ def archive_count(queryset):
 def counted(name, compute):
     """`compute()`, computed once per counts generation (in every process that shares the
     cache) and kept until that generation moves on."""
-    key = f"counted:{name}:{current_state().counts_generation}"
-    return cache.get_or_set(key, compute, COUNT_CACHE_SECONDS)
+    return cache.get_or_set(counted_key(name), compute, COUNT_CACHE_SECONDS)
+
+
+def counted_key(name):
+    return f"counted:{name}:{current_state().counts_generation}"
+
+
+def reporters_with_counts():
+    """The reporters with stories, each with `story_count`, by slug (the reporters' directory)."""
+    from .models import Reporter
+
+    return counted(
+        "reporters",
+        lambda: list(
+            Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
+        ),
+    )
+
+
+def regions_with_counts():
+    """Every region with `story_count`, a city counting its districts' (the districts'
+    directory and the sidebar)."""
+    from .models import Region
+
+    return counted(
+        "districts", lambda: list(Region.objects.select_related("parent").with_story_counts())
+    )
+
+
+def tags_with_counts():
+    """The tags of stories with `num_times`, most used first (the tags' directory and the
+    sidebar's first twenty)."""
+    return tags_and_years()[0]
+
+
+def tags_and_years():
+    """The tags of stories with `num_times`, most used first, and the years with stories,
+    newest first (date objects, as QuerySet.dates gives them): the sidebar's lists besides the
+    regions', read in one query and kept per counts generation like the others."""
+    keys = {"tags": counted_key("tags"), "years": counted_key("years")}
+    found = cache.get_many(keys.values())
+    if len(found) < len(keys):
+        tags, years = count_tags_and_years()
+        found = {keys["tags"]: tags, keys["years"]: years}
+        cache.set_many(found, COUNT_CACHE_SECONDS)
+    return found[keys["tags"]], found[keys["years"]]
+
+
+def count_tags_and_years():
+    from taggit.models import Tag, TaggedItem
+
+    from .models import Article, story_content_type
+
+    tagged = TaggedItem.objects.filter(content_type=story_content_type()).order_by()
+    tags = tagged.values_list(Value("tag"), "tag_id", "tag__name", "tag__slug").annotate(
+        n=Count("id")
+    )
+    dated = Article.objects.filter(published_on__isnull=False).order_by()
+    years = dated.values_list(
+        Value("year"), ExtractYear("published_on"), Value(""), Value(""), Value(0)
+    ).distinct()
+    found_tags, found_years = [], []
+    for kind, number, name, slug, n in tags.union(years, all=True):
+        if kind == "year":
+            found_years.append(datetime.date(int(number), 1, 1))
+            continue
+        tag = Tag.from_db(tags.db, ["id", "name", "slug"], [number, name, slug])
+        tag.num_times = n
+        found_tags.append(tag)
+    found_tags.sort(key=lambda tag: (-tag.num_times, tag.name))
+    return found_tags, sorted(found_years, reverse=True)
+
+
+# A filter's kind → the name its directory's list is counted under, and its count's attribute.
+DIRECTORIES = {"reporter": ("reporters", "story_count"), "district": ("districts", "story_count")}
+DIRECTORIES["tag"] = ("tags", "num_times")
+
+
+def directory_count(kind, obj):
+    """How many stories one reporter, region or tag has: what a listing of that one filter
+    counts. Read from its directory's list when some page has already counted that list at
+    the current counts generation (the sidebar counts the regions' and the tags'); else its
+    links counted alone (no story read: a third of the time of counting the listing), kept
+    per counts generation like a listing's count."""
+    from .models import story_links
+
+    name, attribute = DIRECTORIES[kind]
+    rows = cache.get(counted_key(name))
+    if rows is not None:
+        # The reporters' and tags' lists leave out those without stories.
+        return next((getattr(row, attribute) for row in rows if row.pk == obj.pk), 0)
+    return counted(f"{kind}:{obj.pk}", lambda: story_links(obj).distinct().count())
 
 
 class ArchivePaginator(Paginator):
@@ -70,10 +163,16 @@ class ArchivePaginator(Paginator):
 
     exact = False  # whether `count` was counted here (a search sets its own, capped)
 
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count  # the exact number of the listing, already known
+
     @cached_property
     def count(self):
         if isinstance(self.object_list, QuerySet):
             self.exact = True
+            if self.known_count is not None:
+                return self.known_count
             return archive_count(self.object_list)
         return super().count
 

@@ -135,6 +135,12 @@ class ListingParams:
         """Fewer than all the stories: a filter, a search or a period."""
         return bool(self.filters or self.searching or self.date_from or self.date_to)
 
+    def only_filter(self):
+        """(name, object) when the listing is one filter's stories and nothing else, else None."""
+        if len(self.filters) != 1 or self.searching or self.date_from or self.date_to:
+            return None
+        return next(iter(self.filters.items()))
+
     @cached_property
     def _filtered(self):
         # Built once; each use takes a copy (.all()), free to be ordered or sliced.

@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -287,17 +287,12 @@ class ArticleQuerySet(models.QuerySet):
         return qs
 
     def for_listing(self):
-        """Everything a story card shows, in a fixed number of queries."""
-        return self.defer("search_vector").prefetch_related(
-            # An explicit order: Byline's default ordering starts with "article", which would
-            # join and sort every story in the archive just to order a page's bylines.
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("reporter").order_by("order", "id"),
-            ),
-            "districts",
-            "tags",
-        )
+        """Everything a story card shows, in one query more (articles/cards.py)."""
+        from .cards import CardIterable
+
+        queryset = self.defer("search_vector")
+        queryset._iterable_class = CardIterable
+        return queryset
 
     def filter_by(self, *, reporter=None, district=None, tag=None):
         """The listing filters; they combine. Each takes a Reporter, a Region or a taggit Tag
@@ -316,16 +311,7 @@ class ArticleQuerySet(models.QuerySet):
         Subqueries rather than joins, so that a story matches once however many of its bylines
         or districts match, without a DISTINCT over the whole listing.
         """
-        if isinstance(obj, Reporter):
-            return self.filter(pk__in=Byline.objects.filter(reporter=obj).values("article_id"))
-        if isinstance(obj, Region):
-            regions = obj.family() if with_children else [obj.pk]
-            through = Article.districts.through.objects.filter(region__in=regions)
-            return self.filter(pk__in=through.values("article_id"))
-        # The content type by id, not by joining django_content_type on its names: with the
-        # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
-        tagged = TaggedItem.objects.filter(content_type=story_content_type(), tag=obj)
-        return self.filter(pk__in=tagged.values("object_id"))
+        return self.filter(pk__in=story_links(obj, with_children=with_children))
 
     def related_to(self, article, limit=5, within_days=RELATED_WINDOW_DAYS):
         """Stories from around the same time sharing the most tags and districts with
@@ -547,6 +533,26 @@ class Article(models.Model):
         return blocks
 
 
+def story_links(obj, *, with_children=True):
+    """The ids of the stories of a reporter, a region or a taggit Tag (see
+    ArticleQuerySet.of), read from the rows that tie them (bylines, districts, tagged items):
+    a subquery, or counted on its own (`.distinct().count()`) without reading a story."""
+    links, column = story_link_rows(obj, with_children=with_children)
+    return links.values(column)
+
+
+def story_link_rows(obj, *, with_children=True):
+    """The rows that tie stories to `obj` (see story_links), and their story id's column."""
+    if isinstance(obj, Reporter):
+        return Byline.objects.filter(reporter=obj), "article_id"
+    if isinstance(obj, Region):
+        regions = obj.family() if with_children else [obj.pk]
+        return Article.districts.through.objects.filter(region__in=regions), "article_id"
+    # The content type by id, not by joining django_content_type on its names: with the
+    # join, PostgreSQL misjudges how many stories a tag has and picks slow plans.
+    return TaggedItem.objects.filter(content_type=story_content_type(), tag=obj), "object_id"
+
+
 def story_content_type():
     """The content type of stories (Article), from Django's cache: taggit links tags to stories
     by it. The one helper for it, used by the listings, the signals, the search index and the
@@ -587,6 +593,9 @@ class Byline(models.Model):
             # newest stories, ArticleQuerySet.newest_change_by): without it PostgreSQL reads
             # every byline rather than look a thousand stories up.
             models.Index(fields=["article", "reporter"], name="byline_article_reporter_idx"),
+            # A reporter's stories from the index alone: their page's count (the distinct
+            # stories of their bylines) and its facets' sample (the bylines on a grid of ids).
+            models.Index(fields=["reporter", "article"], name="byline_reporter_article_idx"),
         ]
 
     def __str__(self):

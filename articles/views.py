@@ -7,11 +7,18 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from . import citations, search, structured_data
-from .counting import ArchivePaginator, counted
+from .counting import (
+    ArchivePaginator,
+    directory_count,
+    regions_with_counts,
+    reporters_with_counts,
+    tags_and_years,
+    tags_with_counts,
+)
 from .editions import EditionsInPeriodMixin
 from .facets import cached_facets
 from .listing import InvalidParameter, ListingParams, mark_matches
-from .models import Article, DictionaryEntry, Region, Reporter
+from .models import Article, DictionaryEntry
 
 RELATED_CACHE_SECONDS = 60 * 60
 
@@ -21,13 +28,15 @@ class Sidebar:
     runs no queries at all."""
 
     def regions(self):
-        return Region.objects.with_story_counts()
+        # The districts' directory's list: counted once, and then every district's listing
+        # reads its count from it.
+        return regions_with_counts()
 
     def tags(self):
-        return Article.tags.most_common(min_count=1)[:20]
+        return tags_with_counts()[:20]
 
     def years(self):
-        return Article.objects.dates("published_on", "year", order="DESC")
+        return tags_and_years()[1]  # read with the tags
 
 
 class SidebarMixin:
@@ -199,6 +208,12 @@ class ArticleListView(ArticleFilterMixin, ListView):
     def get_queryset(self):
         return self.filtered_articles().for_listing()
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        only = self.params.only_filter()
+        if only:
+            kwargs["known_count"] = directory_count(*only)
+        return super().get_paginator(queryset, *args, **kwargs)
+
 
 class ReporterArticleListView(ArticleListView):
     url_filter = "reporter"
@@ -229,12 +244,7 @@ class ReporterListView(DirectoryMixin, ListView):
     template_name = "articles/reporter_list.html"
 
     def get_queryset(self):
-        return counted(
-            "reporters",
-            lambda: list(
-                Reporter.objects.with_story_counts().filter(story_count__gt=0).order_by("slug")
-            ),
-        )
+        return reporters_with_counts()
 
 
 class DistrictListView(DirectoryMixin, ListView):
@@ -243,9 +253,7 @@ class DistrictListView(DirectoryMixin, ListView):
     template_name = "articles/district_list.html"
 
     def get_queryset(self):
-        return counted(
-            "districts", lambda: list(Region.objects.select_related("parent").with_story_counts())
-        )
+        return regions_with_counts()
 
 
 class TagListView(DirectoryMixin, ListView):
@@ -254,10 +262,7 @@ class TagListView(DirectoryMixin, ListView):
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
-        return counted(
-            "tags",
-            lambda: list(Article.tags.most_common(min_count=1).order_by("-num_times", "name")),
-        )
+        return tags_with_counts()
 
 
 class ArticleDetailView(DetailView):

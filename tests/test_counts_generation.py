@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from articles.generation import read_state
 from articles.models import Article, Byline, Page, Region, Reporter
-from tests.conftest import forget_pages, html, text_of
+from tests.conftest import clear_caches, forget_pages, html, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,45 @@ def test_a_narrowed_listing_s_count_follows_a_new_byline(client, seed):
     story = Article.objects.exclude(bylines__reporter=gao_fei).first()
     Byline.objects.create(article=story, reporter=gao_fei, role="reporter")
     assert count() == "共 3 篇"
+
+
+@pytest.mark.parametrize(
+    "directory, url, slug",
+    [
+        ("/districts/", "/districts/huzhou/", "huzhou"),
+        ("/", "/districts/nanxun/", "nanxun"),  # the sidebar counts the regions too
+        ("/reporters/", "/reporters/gao-fei/", "gao-fei"),
+        ("/tags/", "/tags/政法/", "政法"),
+    ],
+)
+def test_a_one_filter_listing_takes_its_count_from_a_counted_directory(
+    client, seed, directory, url, slug, django_assert_num_queries
+):
+    count = lambda: text_of(html(client.get(url)).select_one(".listing__count"))  # noqa: E731
+    counted_alone = count()
+    clear_caches()
+    client.get(directory)
+    forget_pages()
+    # The generation, the filter's object, the page and its cards, the facets: no count.
+    with django_assert_num_queries(5):
+        assert count() == counted_alone
+    # A new story of theirs moves the counts generation: the directory is counted again.
+    story = Article.objects.create(headline="新稿", body="正文", published_on="2021-09-30")
+    if url.startswith("/reporters/"):
+        story.bylines.create(reporter=Reporter.objects.get(slug=slug), role="reporter")
+    elif url.startswith("/districts/"):
+        story.districts.add(Region.objects.get(slug=slug))
+    else:
+        story.tags.add(Tag.objects.get(name=slug))
+    client.get(directory)
+    forget_pages()
+    before = int(counted_alone.split()[1])
+    assert count().split()[1] == str(before + 1)
+
+
+def test_a_one_filter_listing_with_a_period_is_counted_on_its_own(client, dated):
+    client.get("/tags/")  # the tag's count over all time is known now, and not this one's
+    page = html(client.get("/tags/政法/", {"from": "2021"}))
+    in_2021 = Article.objects.of(Tag.objects.get(name="政法")).filter(published_on__year=2021)
+    assert text_of(page.select_one(".listing__count")) == f"共 {in_2021.count()} 篇"
+    assert in_2021.count() != Article.objects.of(Tag.objects.get(name="政法")).count()

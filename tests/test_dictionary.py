@@ -207,11 +207,11 @@ def test_a_person_page_lists_the_stories_naming_them(
 
 
 def test_a_person_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
-    # The generation, the person, the dictionary's version, the count, the stories, bylines,
-    # districts, tags; the sidebar is cached.
+    # The generation, the person, the dictionary's version, the count, the stories, their
+    # cards' bylines, districts and tags; the sidebar is cached.
     client.get("/people/wang-baolong/")
     forget_pages()
-    with django_assert_num_queries(8 + planner_queries(1)):
+    with django_assert_num_queries(6 + planner_queries(1)):
         client.get("/people/wang-baolong/")
 
 
@@ -233,8 +233,9 @@ def test_a_story_links_the_people_it_names(client, seed, django_assert_num_queri
     assert people.select_one("a[href='/people/xia-wenxing/']")
     assert people.find_parent("h1") is None and len(page.select("h1")) == 1
     assert html(client.get(seed[4].get_absolute_url())).select_one(".story__people") is None
-    # The generation, the story, its bylines, districts, tags, the stories of its page (for
-    # the two beside it), and one query for the people, however many the dictionary holds.
+    # The generation, the story, its bylines, districts and tags (one query), the stories of
+    # its page (for the two beside it), and one query for the people, however many the
+    # dictionary holds.
     forget_pages()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(seed[1].get_absolute_url())

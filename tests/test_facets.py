@@ -4,6 +4,8 @@ queries however many stories there are."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import facets
 from articles.models import Article, Region, Reporter
@@ -145,16 +147,16 @@ def test_exact_counts_below_the_limit(client, seed):
 # facet value. (Count the queries, then read the literal: do not replace it with a measurement.)
 PAGES = [
     # url, queries: the archive's generation, the filters' objects, the page's own (count, or
-    # with a search the dictionary's version and the count; page, bylines, districts, tags),
-    # then four for the facets (the stories' ids and dates, their districts, reporters, tags;
-    # the id range only when sampling, past 3,000 results). A listing's count is cached by
-    # counts generation, so warm it is not counted; a region's districts are a subquery. The
-    # facets themselves are cached per listing too: not here, so that they are counted.
-    ("/search/?q=湖州", 11 + planner_queries(1)),
-    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 12 + planner_queries(1)),
-    ("/articles/?tag=政法&from=2012", 10),
-    ("/reporters/cao-kailin/?sort=oldest", 9),  # no reporter facet on a reporter's page
-    ("/articles/?q=湖州&district=huzhou", 12 + planner_queries(2)),
+    # with a search the dictionary's version and the count; the page and its cards),
+    # then one for the facets (all of them; the id range too when sampling, past 3,000
+    # results, once per counts generation). A listing's count is cached by counts generation,
+    # so warm it is not counted; a region's districts are a subquery. The facets themselves
+    # are cached per listing too: not here, so that they are counted.
+    ("/search/?q=湖州", 6 + planner_queries(1)),
+    ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 7 + planner_queries(1)),
+    ("/articles/?tag=政法&from=2012", 5),
+    ("/reporters/cao-kailin/?sort=oldest", 5),
+    ("/articles/?q=湖州&district=huzhou", 7 + planner_queries(2)),
 ]
 
 
@@ -181,9 +183,9 @@ def test_every_page_of_a_listing_shares_its_facets_until_what_they_count_changes
     call_command("generate_corpus", "--articles", "40", "--seed", "3", verbosity=0)
     url = "/districts/huzhou/"
     first = facet(html(client.get(url)), "记者")
-    # Page 2: the generation, the region, the page and its three prefetches; no facet query,
-    # and the count was kept too.
-    with django_assert_num_queries(6):
+    # Page 2: the generation, the region, the page and its cards; no facet query, and the
+    # count was kept too.
+    with django_assert_num_queries(4):
         second = html(client.get(url, {"page": 2}))
     assert facet(second, "记者") == first
     # A corrected headline changes no count: the facets stay. A new byline does change them.
@@ -207,3 +209,27 @@ def test_a_search_s_facets_follow_a_corrected_text(client, seed):
     story.body = "没有那个词。"
     story.save()  # moves the generation only: its counts generation stays
     assert search()["2021年9月"][0] == "2"
+
+
+@pytest.mark.parametrize("url", ["/reporters/xu-dongmei/", "/districts/huzhou/", "/tags/政法/"])
+def test_a_one_filter_sample_read_from_its_links_is_the_grid_s_sample(
+    client, seed, monkeypatch, url
+):
+    # A listing of one filter may take its sample from its links rather than by looking the
+    # grid's ids up (facets.sampled): the same stories either way, so the same estimates.
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    monkeypatch.setattr(facets, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(facets, "SAMPLE_TARGET", 5)
+    monkeypatch.setattr(facets, "CACHE_SECONDS", 0)
+
+    def shown(link_scan):
+        monkeypatch.setattr(facets, "LINK_SCAN", link_scan)
+        forget_pages()
+        with CaptureQueriesContext(connection) as queries:
+            page = html(client.get(url))
+        assert "抽样估计" in text_of(page.select_one("aside.facets"))
+        sample = next(q["sql"] for q in queries if "counted(id, month)" in q["sql"])
+        assert ("MOD(" in sample) == bool(link_scan)  # the links on the grid, or the grid
+        return [facet(page, title) for title in ("记者", "地区", "标签", "按年份")]
+
+    assert shown(link_scan=0) == shown(link_scan=10**6)

@@ -117,7 +117,7 @@ def test_search_chains_with_filters_and_listing(seed, django_assert_num_queries)
     reporter = Reporter.objects.get(slug="cao-kailin")
     tag = Tag.objects.get(name="政法")
     results = Article.objects.filter_by(reporter=reporter, tag=tag).search("湖州").for_listing()
-    with django_assert_num_queries(4):  # stories, bylines, districts, tags
+    with django_assert_num_queries(2):  # the stories, their cards' bylines, districts, tags
         assert sorted(a.position for a in results) == [3, 4]
 
 
@@ -391,12 +391,12 @@ def test_no_pinyin_offer_for_what_spells_no_name(client, seed, query):
 
 
 def test_a_search_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
-    # The archive's generation, the dictionary's version, the count, the page of stories,
-    # bylines, districts, tags, then four for the facets beside the results.
-    with django_assert_num_queries(11 + planner_queries(1)):
+    # The archive's generation, the dictionary's version, the count, the page of stories, their
+    # cards (bylines, districts, tags), then one for the facets beside the results.
+    with django_assert_num_queries(6 + planner_queries(1)):
         client.get("/search/", {"q": "湖州"})
     # caokailin found nothing: the name is parsed (the version again) and counted too.
-    with django_assert_num_queries(13 + planner_queries(2)):  # two searches
+    with django_assert_num_queries(8 + planner_queries(2)):  # two searches
         client.get("/search/", {"q": "caokailin"})
 
 
