@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Max, Min
+from django.db.models import F, Func, IntegerField, Max, Min
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractMonth, ExtractYear, Mod
+from django.db.models.functions import Mod
 
 from .counting import counted
 from .generation import current_state
@@ -105,24 +105,28 @@ WITH RECURSIVE grid(id) AS (
 ),
 counted(id, month) AS ({counted})
 """
+# Each facet starts from the stories counted, a CROSS JOIN keeping SQLite to that order (left
+# to itself it walked the reporters' index of bylines once per reporter: 80 ms for 3,000
+# stories); PostgreSQL plans a CROSS JOIN like any other.
 FACET_SQL = {
     "period": "SELECT 'period', NULL, NULL, month, COUNT(*) FROM counted GROUP BY month",
     "district": """
 SELECT 'district', region.slug, region.name, region.position, COUNT(DISTINCT link.article_id)
-FROM articles_article_districts link
+FROM counted CROSS JOIN articles_article_districts link
 JOIN articles_region district ON district.id = link.region_id
 JOIN articles_region region ON region.id = district.id OR region.id = district.parent_id
-WHERE link.article_id IN (SELECT id FROM counted)
+WHERE link.article_id = counted.id
 GROUP BY region.id, region.slug, region.name, region.position""",
     "reporter": """
 SELECT 'reporter', reporter.slug, reporter.name, 0, COUNT(DISTINCT byline.article_id)
-FROM articles_byline byline JOIN articles_reporter reporter ON reporter.id = byline.reporter_id
-WHERE byline.article_id IN (SELECT id FROM counted)
+FROM counted CROSS JOIN articles_byline byline
+JOIN articles_reporter reporter ON reporter.id = byline.reporter_id
+WHERE byline.article_id = counted.id
 GROUP BY reporter.id, reporter.slug, reporter.name""",
     "tag": """
 SELECT 'tag', tag.slug, tag.name, 0, COUNT(DISTINCT item.object_id)
-FROM taggit_taggeditem item JOIN taggit_tag tag ON tag.id = item.tag_id
-WHERE item.content_type_id = %s AND item.object_id IN (SELECT id FROM counted)
+FROM counted CROSS JOIN taggit_taggeditem item JOIN taggit_tag tag ON tag.id = item.tag_id
+WHERE item.content_type_id = %s AND item.object_id = counted.id
 GROUP BY tag.id, tag.slug, tag.name""",
 }
 
@@ -146,12 +150,30 @@ def sampled(params, total, grid):
     return articles.filter(pk__in=RawSQL("SELECT id FROM grid", ()))
 
 
+class YearMonth(Func):
+    """A date's year * 100 + month, computed by the database itself: Django's ExtractYear and
+    ExtractMonth call back into Python for every row on SQLite (40 ms for 3,000 stories)."""
+
+    output_field = IntegerField()
+    template = (
+        "CAST(EXTRACT(YEAR FROM %(expressions)s) * 100"
+        " + EXTRACT(MONTH FROM %(expressions)s) AS INTEGER)"
+    )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django keeps SQLite's dates as YYYY-MM-DD text.
+        template = (
+            "CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 100"
+            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def facet_rows(articles, grid, facets):
     """The rows of FACET_SQL's `facets` (names) for `articles` (those counted: see sampled),
     the grid of ids being `grid` (or one unused id for None)."""
     first, last, step = grid or (0, 0, 1)
-    month = ExtractYear("published_on") * 100 + ExtractMonth("published_on")
-    counted = articles.annotate(month=month).values("pk", "month")
+    counted = articles.annotate(month=YearMonth("published_on")).values("pk", "month")
     try:
         counted_sql, params = counted.query.sql_with_params()
     except EmptyResultSet:
