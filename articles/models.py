@@ -460,10 +460,13 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=LATEST_FIRST, name="article_print_order_idx"),
             # The sitemap's lastmod: the newest change in one index lookup, and each file of
-            # story addresses read from the index alone (INCLUDE is PostgreSQL's; elsewhere
-            # this is a plain index on id).
+            # story addresses read from the index alone; a listing's facets read the dates of
+            # the stories they count from it too, a probe each (INCLUDE is PostgreSQL's;
+            # elsewhere this is a plain index on id).
             models.Index(fields=["updated_at"], name="article_updated_idx"),
-            models.Index(fields=["id"], include=["updated_at"], name="article_id_updated_idx"),
+            models.Index(
+                fields=["id"], include=["updated_at", "published_on"], name="article_id_dates_idx"
+            ),
             # The edition and archive sitemaps: the newest change per page and per day, read
             # from an index alone. Both columns in the key rather than updated_at INCLUDEd, so
             # that SQLite's index covers them too.

@@ -161,7 +161,7 @@ class ArticleSitemap(Sitemap):
 
     def file_lastmods(self):
         """The newest change in each file (range of ids), for the index: one pass over
-        article_id_updated_idx, where the last id's file is the last file."""
+        article_id_dates_idx, where the last id's file is the last file."""
         files = Article.objects.annotate(file=(F("id") - 1) / self.limit).values_list("file")
         newest = dict(files.annotate(newest=Max("updated_at")).order_by())
         return [newest.get(n) for n in range(max(newest, default=0) + 1)]
