@@ -4,10 +4,11 @@ queries however many stories there are."""
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import facets
+from articles.listing import ListingParams
 from articles.models import Article, Region, Reporter
 
 from .conftest import forget_pages, html, planner_queries, text_of
@@ -233,3 +234,32 @@ def test_a_one_filter_sample_read_from_its_links_is_the_grid_s_sample(
         return [facet(page, title) for title in ("记者", "地区", "标签", "按年份")]
 
     assert shown(link_scan=0) == shown(link_scan=10**6)
+
+
+def test_a_search_s_sample_is_its_matches_on_the_grid(seed, monkeypatch):
+    # A search's sample is taken from its index (facets.sampled): the same stories a listing's
+    # grid would look up, the matches whose id is a multiple of the grid's step.
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    monkeypatch.setattr(facets, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(facets, "SAMPLE_TARGET", 5)
+    params = ListingParams.parse({"q": "湖州"})
+    matches = set(params.matching_articles().values_list("pk", flat=True))
+    first, last, step = facets.sample_grid(len(matches))
+    assert step in (2, 4, 8, 16) and first % step == 0
+    sample = set(facets.sampled(params, len(matches), (first, last, step)).values_list("pk"))
+    assert {pk for (pk,) in sample} == {pk for pk in matches if pk % step == 0} != set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's search is FTS5")
+def test_the_search_index_finds_a_search_s_sample_by_itself(seed):
+    # The condition must be written as migration 0015 wrote the index, or PostgreSQL tests the
+    # match on every story the words are in, reading each one's search vector.
+    params = ListingParams.parse({"q": "湖州"})
+    sample = facets.sampled(params, 10_000, (0, 10**6, 64)).values("pk")
+    sql, sql_params = sample.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # four stories: a scan would do
+        cursor.execute("EXPLAIN " + sql, sql_params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "search_vector @@" in index_condition and "(id & (- id)) >= '64'" in index_condition
