@@ -133,3 +133,25 @@ def test_unknown_pages_get_the_friendly_404_with_debug_off(gunicorn_site):
         fetch(f"{gunicorn_site}/articles/999999/")
     assert error.value.code == 404
     assert "没有找到这个页面" in error.value.read().decode()
+
+
+def test_the_application_leaves_what_it_loaded_out_of_garbage_collection(tmp_path):
+    # huzhou_news/wsgi.py, as each gunicorn worker loads it: the views and the search's
+    # dictionaries are imported, then frozen, so that a full collection does not walk them.
+    script = (
+        "import gc, sys, huzhou_news.wsgi; "
+        "print(gc.get_freeze_count(), len(gc.get_objects()), 'huzhou_news.urls' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    frozen, tracked, urls_loaded = loaded.stdout.split()
+    assert int(frozen) > 200_000  # pypinyin's phrases alone are some 200,000 lists
+    assert int(tracked) < 1_000
+    assert urls_loaded == "True"  # and every view with it, before the freeze
