@@ -105,6 +105,19 @@ def test_a_search_pages_through_at_least_the_candidates(archive):
     assert results.count() >= search.CANDIDATES
 
 
+@pytest.mark.parametrize("query", ['"平安建设"', "平安 建设"])
+def test_a_search_finds_the_same_whether_counting_it_found_its_matches_or_not(
+    client, archive, query
+):
+    # On PostgreSQL, counting a search whose estimate does not stand reads its newest matches,
+    # and in the same request its candidates are those (search.backends._match_ids); outside
+    # a request nothing is kept, and the candidates are looked for again.
+    alone = [story.headline for story in Article.objects.search(query)[:20]]
+    page = html(client.get("/search/", {"q": query})).select_one("main#main")
+    shown = [a.get_text().strip() for a in page.select("article.card h2 a")]
+    assert shown == alone and len(shown) == 20
+
+
 @pytest.fixture
 def headlines_then_bodies(db):
     """25 stories headlined with 消防, older than 30 that only mention it in the body."""

@@ -14,9 +14,11 @@ the whole archive however common the word; then the other matches, best first. A
 import json
 from typing import NamedTuple
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     DateField,
@@ -251,12 +253,15 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
     if queryset.query.distinct:
         # DISTINCT would need the ORDER BY columns in the subquery's select list.
         source = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-    newest = ("-published_on", "-pk")
     in_title = _title_match(Value(tsquery(parsed)))
-    headlines = source.filter(in_title).order_by(*newest).values("pk")
+    headlines = source.filter(in_title).order_by("-published_on", "-pk").values("pk")
     matching = source.filter(match)
-    if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
-        newest = (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
+    found = _found_matches(matching)
+    if found is not None:
+        # Counting them found them already (see _match_ids): not walked a second time.
+        matches = source.model._default_manager.filter(_id_in(found[:CANDIDATES])).order_by()
+        return queryset.filter(pk__in=headlines[:CANDIDATES].union(matches.values("pk")))
+    newest = _newest_order(matching, source)
     if within is not None and within <= CANDIDATES:
         # Headline matches rank first: if `within` of them exist, the first `within` results
         # are all headline matches. PostgreSQL tests this once, before walking or ranking the
@@ -312,10 +317,47 @@ def _count(queryset, matching, parsed):
     estimate = _planner_estimate(matching)
     if _trusted(estimate, parsed, queryset):
         return ResultCount(estimate, estimated=True)
-    bounded = matching.order_by().values("pk")[: CANDIDATES + 1].count()
+    bounded = len(_match_ids(matching, queryset))
     if bounded <= CANDIDATES:
         return ResultCount(bounded)
     return ResultCount(max(estimate, CANDIDATES + 1), estimated=True)
+
+
+def _newest_order(matching, source):
+    """The newest first, by walking the date index (testing each story) or, for a query
+    expected in under RARE_SHARE of `source`, by reading every match from the search index
+    and sorting them (`+ 0` keeps the planner off the date index)."""
+    if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
+        return (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
+    return ("-published_on", "-pk")
+
+
+def _match_ids(matching, source):
+    """The ids of up to CANDIDATES + 1 stories of `matching`: the count of a search whose
+    estimate does not stand. The newest, when choosing how to find them costs no query (in
+    the whole archive, whose size is known); else any, and usable as candidates only if they
+    are all there are. Kept on the request's state, so that the search's candidates are these
+    and the stories are walked once, not once to count and again to rank (a phrase's walk
+    tests each story's vector: 20–40 ms)."""
+    newest = is_whole_archive(source)
+    order = _newest_order(matching, source) if newest else ()
+    ids = list(matching.order_by(*order).values_list("pk", flat=True)[: CANDIDATES + 1])
+    if newest or len(ids) <= CANDIDATES:
+        _request_memo("found_matches")[_sql_key(matching)] = ids
+    return ids
+
+
+def _id_in(ids):
+    """Whether a story's id is one of `ids`, sent as one array (a thousand parameters cost
+    milliseconds to quote)."""
+    array = Value(ids, output_field=ArrayField(BigIntegerField()))
+    return _SQL("%s = ANY(%s)", F("pk"), array, output_field=BooleanField())
+
+
+def _found_matches(matching):
+    """The newest CANDIDATES + 1 of `matching` (or all of them, if fewer) if _match_ids found
+    them in this request already, else None."""
+    return _request_memo("found_matches").get(_sql_key(matching))
 
 
 def _trusted(estimate, parsed, queryset):
@@ -332,14 +374,12 @@ def _trusted(estimate, parsed, queryset):
 def _planner_estimate(queryset):
     """How many rows the planner expects `queryset` to hold; the whole archive's is known.
     Asked once per request: a search's count and its candidates ask alike."""
-    state = current_state()
     if is_whole_archive(queryset):
-        return state.story_count
-    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
-    # Kept on the request's state, which a request reads once (outside one, read afresh).
-    estimates = state.__dict__.setdefault("planner_estimates", {})
-    key = (queryset.db, sql, tuple(params))
+        return current_state().story_count
+    estimates = _request_memo("planner_estimates")
+    key = _sql_key(queryset)
     if key not in estimates:
+        sql, params = key[1], list(key[2])
         with connections[queryset.db].cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
@@ -347,3 +387,15 @@ def _planner_estimate(queryset):
             plan = json.loads(plan)
         estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
     return estimates[key]
+
+
+def _request_memo(name):
+    """A dict kept on the request's archive state, which a request reads once (outside a
+    request the state is read afresh, so nothing is kept)."""
+    return current_state().__dict__.setdefault(name, {})
+
+
+def _sql_key(queryset):
+    """`queryset`'s rows, unordered, as a key: its database, SQL and parameters."""
+    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    return queryset.db, sql, tuple(params)
