@@ -5,9 +5,9 @@ power of two): with this, the index finds them by itself, and no story's search 
 out of line, kilobytes each) is read to test the match. The index replaces the one on the
 search vector alone (migration 0004), which it serves as well: one GIN index to keep up to
 date, not two. `btree_gin` (shipped with PostgreSQL, trusted: a database owner may create it)
-lets a GIN index hold the integer. SQLite is left as it is: its search is FTS5."""
+lets a GIN index hold the integer. SQLite is left as it is: its search is FTS5. (Not Django's
+BtreeGinExtension operation: unapplied, it asks SQLite for PostgreSQL's catalogue.)"""
 
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 CREATE = (
@@ -18,11 +18,13 @@ CREATE_OLD = "CREATE INDEX article_search_vector_idx ON articles_article USING g
 
 def replace_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
         schema_editor.execute(CREATE)
         schema_editor.execute("DROP INDEX IF EXISTS article_search_vector_idx")
 
 
 def restore_index(apps, schema_editor):
+    # The extension stays: something else in the database may use it.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE_OLD)
         schema_editor.execute("DROP INDEX IF EXISTS article_search_idx")
@@ -34,6 +36,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGinExtension(),
         migrations.RunPython(replace_index, restore_index),
     ]
