@@ -247,8 +247,8 @@ def machine():
 
 
 def database():
-    """The database, with PostgreSQL's own cache: whether the stories and their search vectors
-    fit in it decides most of a search's time."""
+    """The database; for PostgreSQL, its own cache beside the stories' table (with their
+    search vectors), so that a reader of the table knows which of the two held the other."""
     if connection.vendor != "postgresql":
         return connection.vendor
     with connection.cursor() as cursor:
