@@ -261,6 +261,9 @@ def test_the_search_index_finds_a_search_s_sample_by_itself(seed):
     sql, sql_params = sample.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # four stories: a scan would do
+        # The RUM index of migration 0016 answers the words alone; with four stories the
+        # planner finds it as good (at 100,000 it takes this one). Dropped until rollback.
+        cursor.execute("DROP INDEX article_search_recency_idx")
         cursor.execute("EXPLAIN " + sql, sql_params)
         plan = "\n".join(row for (row,) in cursor.fetchall())
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)

@@ -21,7 +21,6 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
-    DateField,
     Expression,
     F,
     FloatField,
@@ -31,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Col
+from django.db.models.functions import Cast
 
 from ..counting import is_whole_archive
 from ..generation import current_state
@@ -52,13 +52,14 @@ TRUSTED_ESTIMATE = 10 * CANDIDATES
 # (Several words are multiplied as if independent: a pair that never meets could be estimated
 # at thousands.)
 UNKNOWN_WORD_SHARE = 0.005
-# A query expected in under this share of the stories searched has its newest matches read from
-# the search index and sorted by date; a commoner one by walking the date index, testing each
-# story (which unpacks its search vector, ~15 µs). Measured at 100,000 stories (`make bench`'s
-# queries): the walk costs 1000 / share stories, 110–140 ms at 7–10%, 12 ms at 98%; the index
-# costs every match's row, 12–24 ms up to 16%, 60–80 ms at 30%, most of a second at 70% and up
-# (a phrase's matches are rechecked alike). They cross near 20%.
-RARE_SHARE = 0.2
+# A query expected in under this share of the stories searched has its newest matches read in
+# order from a RUM index that holds each match's recency (migration 0016); a commoner one's by
+# walking the date index, testing each story (which unpacks its search vector, ~15 µs).
+# Measured at 100,000 stories (`make bench`'s queries, newest 1,000): the walk costs 1000 /
+# share stories, 110–140 ms at 7–10%, 11–13 ms at 28–32%, 4–7 ms from 50% up; the RUM index
+# reads every match's entry, not its row: 2.5–7 ms up to 32%, 11 ms at 50%, 31 ms at 98%. They
+# cross near 40%.
+RARE_SHARE = 0.4
 
 # bm25 weights for the SQLite columns follow ts_rank's defaults for D, C, B, A (0.1, 0.2, 0.4,
 # 1.0); the `chars` column only checks phrases.
@@ -66,9 +67,15 @@ SQLITE_TABLE = "articles_search"
 SQLITE_COLUMNS = ("title", "subtitle", "people", "body", "chars")
 SQLITE_BM25 = "bm25(articles_search, 10.0, 4.0, 2.0, 1.0, 0.0)"
 SQLITE_WORD_COLUMNS = "{title subtitle people body}"
-# The generated column of headline and kicker words on PostgreSQL (not a model field: the
-# database writes it whenever the search vector changes).
+# Columns the database generates on PostgreSQL (not model fields: Django never writes them):
+# the headline and kicker's words, written whenever the search vector is (migration 0010), and
+# a story's recency, its date and id in one number that sorts as (published_on, id) does
+# (migration 0016).
 TITLE_VECTOR = "title_vector"
+RECENCY = "recency"
+# Beyond every recency: a RUM index orders by distance from a constant, as a double (exact
+# below 2**53, which recency stays under).
+LATEST = 2**53
 
 
 class ResultCount(NamedTuple):
@@ -142,17 +149,32 @@ class _SQL(Func):
         return self.sql_template % tuple(parts), params
 
 
-class _TitleVector(Expression):
-    """The story table's `title_vector` column, under whatever alias the table has (a search
-    may become a subquery)."""
+class _GeneratedColumn(Expression):
+    """A column of the story table that the database generates, under whatever alias the
+    table has (a search may become a subquery)."""
 
-    output_field = SearchVectorField()
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
 
     def resolve_expression(self, query=None, *args, **kwargs):
-        field = SearchVectorField(null=True)
-        field.set_attributes_from_name(TITLE_VECTOR)
+        field = self.output_field.clone()
+        field.set_attributes_from_name(self.name)
         field.model = query.model
         return Col(query.get_initial_alias(), field)
+
+
+def _title_vector():
+    return _GeneratedColumn(TITLE_VECTOR, SearchVectorField(null=True))
+
+
+def _newest_by_index():
+    """Newest first, as a RUM index on a vector and `recency` reads its matches: in order of
+    distance from LATEST, so that the first thousand are found without reading the others'
+    rows."""
+    recency = _GeneratedColumn(RECENCY, BigIntegerField(null=True))
+    latest = Cast(Value(LATEST), BigIntegerField())
+    return _SQL("%s <=| %s", recency, latest, output_field=BigIntegerField()).asc()
 
 
 def match_and_rank(parsed, vendor):
@@ -168,7 +190,7 @@ def match_and_rank(parsed, vendor):
                 _title_match(query),
                 then=_SQL(
                     "1 + ts_rank(%s, (%s)::tsquery, 32)",
-                    _TitleVector(),
+                    _title_vector(),
                     query,
                     output_field=FloatField(),
                 ),
@@ -210,7 +232,7 @@ def match_and_rank(parsed, vendor):
 
 
 def _title_match(query):
-    return _SQL("%s @@ (%s)::tsquery", _TitleVector(), query, output_field=BooleanField())
+    return _SQL("%s @@ (%s)::tsquery", _title_vector(), query, output_field=BooleanField())
 
 
 def search(queryset, query, *, within=None):
@@ -254,7 +276,8 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
         # DISTINCT would need the ORDER BY columns in the subquery's select list.
         source = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
     in_title = _title_match(Value(tsquery(parsed)))
-    headlines = source.filter(in_title).order_by("-published_on", "-pk").values("pk")
+    in_headlines = source.filter(in_title).values("pk")
+    headlines = in_headlines.order_by(_newest_by_index())
     matching = source.filter(match)
     found = _found_matches(matching)
     if found is not None:
@@ -265,11 +288,12 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
     if within is not None and within <= CANDIDATES:
         # Headline matches rank first: if `within` of them exist, the first `within` results
         # are all headline matches. PostgreSQL tests this once, before walking or ranking the
-        # other matches (for a common word, most of a first page's cost).
+        # other matches (for a common word, most of a first page's cost). Any `within` of
+        # them will do: unordered, the first found.
         matching = matching.filter(
             _SQL(
                 "(SELECT count(*) FROM %s AS first_headlines) < %s",
-                Subquery(headlines[:within]),
+                Subquery(in_headlines.order_by()[:within]),
                 Value(within),
                 output_field=BooleanField(),
             )
@@ -324,11 +348,10 @@ def _count(queryset, matching, parsed):
 
 
 def _newest_order(matching, source):
-    """The newest first, by walking the date index (testing each story) or, for a query
-    expected in under RARE_SHARE of `source`, by reading every match from the search index
-    and sorting them (`+ 0` keeps the planner off the date index)."""
+    """The newest first, by reading them in order from the RUM index or, for a query expected
+    in RARE_SHARE of `source` or more, by walking the date index (testing each story)."""
     if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
-        return (_SQL("%s + 0", F("published_on"), output_field=DateField()).desc(), "-pk")
+        return (_newest_by_index(),)
     return ("-published_on", "-pk")
 
 
