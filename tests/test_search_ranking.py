@@ -213,15 +213,15 @@ def test_the_search_page_asks_for_no_more_than_its_end(client, headlines_then_bo
 
 
 def test_which_planner_estimates_stand_for_a_count(archive):
-    # A single word's estimate above 2 * CANDIDATES (and above what PostgreSQL guesses for a
-    # word it has no statistics for: 0.5% of the stories) stands; several words need more, a
+    # A single word's estimate above 2,000 (and above what PostgreSQL guesses for a word it has
+    # no statistics for: 0.5% of the stories) stands; several words need more than 10,000, a
     # phrase is always counted.
     from articles.search.backends import _trusted
 
     stories = Article.objects.all()
     word, words, phrase = (search.parse_query(q) for q in ("平安", "平安 湖州", '"平安湖州"'))
-    assert _trusted(2 * search.CANDIDATES + 1, word, stories)
-    assert not _trusted(2 * search.CANDIDATES, word, stories)
-    assert not _trusted(5 * search.CANDIDATES, words, stories)
-    assert _trusted(10 * search.CANDIDATES + 1, words, stories)
-    assert not _trusted(100 * search.CANDIDATES, phrase, stories)
+    assert _trusted(2_001, word, stories)
+    assert not _trusted(2_000, word, stories)
+    assert not _trusted(5_000, words, stories)
+    assert _trusted(10_001, words, stories)
+    assert not _trusted(100_000, phrase, stories)

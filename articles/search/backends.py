@@ -39,23 +39,27 @@ from .query import parse_query
 # Ranking every match of a word found in nearly every story costs most of a second at 100,000
 # stories (see NOTES.md). On PostgreSQL the results are the newest CANDIDATES headline matches
 # and the newest CANDIDATES matches of any kind, headline matches first: a search pages through
-# at most CANDIDATES stories, and readers are told when there are more.
-CANDIDATES = 1000
+# at most CANDIDATES stories, and readers are told when there are more. (It was 1,000: ranking
+# each candidate reads its search vector from out-of-line storage, and with the page cache
+# holding other pages, as on a first request, that is most of a search's SQL; 500 keeps the
+# search's p95 under 50 ms at 100,000 stories, see the README.)
+CANDIDATES = 500
 # Above this many expected matches (of a query of several words, without phrases) the planner's
 # estimate is the count, unchecked: checking costs as much as the page. Fewer expected, and a
 # count stops at CANDIDATES + 1.
-TRUSTED_ESTIMATE = 10 * CANDIDATES
-# A single word's estimate is trusted from 2 * CANDIDATES, if above twice what PostgreSQL guesses
-# for a word its statistics do not list (at most this share, DEFAULT_TS_MATCH_SEL): an estimate
-# above that comes from counting the word in a sample: within 3% of the count for each of `make
-# bench`'s words at 100,000 stories, where an unlisted word is guessed at 500 (龙骨 has 70).
-# (Several words are multiplied as if independent: a pair that never meets could be estimated
-# at thousands.)
+TRUSTED_ESTIMATE = 10_000
+# A single word's estimate is trusted above TRUSTED_WORD_ESTIMATE, if above twice what
+# PostgreSQL guesses for a word its statistics do not list (at most UNKNOWN_WORD_SHARE of the
+# stories, DEFAULT_TS_MATCH_SEL): an estimate above that comes from counting the word in a
+# sample: within 3% of the count for each of `make bench`'s words at 100,000 stories, where an
+# unlisted word is guessed at 500 (龙骨 has 70). (Several words are multiplied as if
+# independent: a pair that never meets could be estimated at thousands.)
+TRUSTED_WORD_ESTIMATE = 2_000
 UNKNOWN_WORD_SHARE = 0.005
 # A query expected in under this share of the stories searched has its newest matches read in
 # order from a RUM index that holds each match's recency (migration 0016); a commoner one's by
 # walking the date index, testing each story (which unpacks its search vector, ~15 µs).
-# Measured at 100,000 stories (`make bench`'s queries, newest 1,000): the walk costs 1000 /
+# Measured at 100,000 stories (`make bench`'s queries, the newest 1,000): the walk costs 1000 /
 # share stories, 110–140 ms at 7–10%, 11–13 ms at 28–32%, 4–7 ms from 50% up; the RUM index
 # reads every match's entry, not its row: 2.5–7 ms up to 32%, 11 ms at 50%, 31 ms at 98%. They
 # cross near 40%.
@@ -389,7 +393,7 @@ def _trusted(estimate, parsed, queryset):
         return False
     if len(parsed.words) > 1:
         return estimate > TRUSTED_ESTIMATE
-    if estimate <= 2 * CANDIDATES:
+    if estimate <= TRUSTED_WORD_ESTIMATE:
         return False
     return estimate > 2 * UNKNOWN_WORD_SHARE * _planner_estimate(queryset)
 
