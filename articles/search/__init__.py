@@ -20,6 +20,8 @@ Used by the pages, the API and the admin alike:
     What a reader typed without control characters, for showing it back.
 ``index_articles(articles)``, ``unindex_articles(ids)``, ``clear_index()``, ``BATCH_SIZE``
     Writing the index (the signals and ``rebuild_search_index`` call these).
+``compact_index()``
+    Rebuild PostgreSQL's RUM indexes after a bulk reindex (``rebuild_search_index`` does).
 ``names_changed(names)``
     A name the segmenter knows (a reporter's, a region's, a dictionary entry's) changed: every
     process reloads them (see ``lexicon``).
@@ -41,7 +43,14 @@ The modules, by concern:
 
 from .backends import CANDIDATES, ResultCount, count, matching, search
 from .highlight import highlight, snippet
-from .index import BATCH_SIZE, clear_index, index_articles, index_mentions, unindex_articles
+from .index import (
+    BATCH_SIZE,
+    clear_index,
+    compact_index,
+    index_articles,
+    index_mentions,
+    unindex_articles,
+)
 from .lexicon import ensure_dictionary, names_changed, pinyin_names
 from .query import MAX_QUERY_LENGTH, InvalidQuery, ParsedQuery, clean_input, parse_query
 from .text import normalize, tokenize
@@ -55,6 +64,7 @@ __all__ = [
     "ResultCount",
     "clean_input",
     "clear_index",
+    "compact_index",
     "count",
     "ensure_dictionary",
     "highlight",
