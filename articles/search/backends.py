@@ -40,9 +40,9 @@ from .query import parse_query
 # stories (see NOTES.md). On PostgreSQL the results are the newest CANDIDATES headline matches
 # and the newest CANDIDATES matches of any kind, headline matches first: a search pages through
 # at most CANDIDATES stories, and readers are told when there are more. (It was 1,000: ranking
-# each candidate reads its search vector from out-of-line storage, and with the page cache
-# holding other pages, as on a first request, that is most of a search's SQL; 500 keeps the
-# search's p95 under 50 ms at 100,000 stories, see the README.)
+# each candidate reads its search vector from out-of-line storage, and with PostgreSQL's cache
+# holding other pages, as on a first request, that is most of a search's SQL; at 500 the
+# search's p95 at 100,000 stories went from 52–60 to 45–55 ms, see the README.)
 CANDIDATES = 500
 # Above this many expected matches (of a query of several words, without phrases) the planner's
 # estimate is the count, unchecked: checking costs as much as the page. Fewer expected, and a
@@ -174,8 +174,7 @@ def _title_vector():
 
 def _newest_by_index():
     """Newest first, as a RUM index on a vector and `recency` reads its matches: in order of
-    distance from LATEST, so that the first thousand are found without reading the others'
-    rows."""
+    distance from LATEST, so that the newest are found without reading the others' rows."""
     recency = _GeneratedColumn(RECENCY, BigIntegerField(null=True))
     latest = Cast(Value(LATEST), BigIntegerField())
     return _SQL("%s <=| %s", recency, latest, output_field=BigIntegerField()).asc()
