@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import BooleanField, Value
+from django.test.utils import CaptureQueriesContext
 
 from articles import search
 from articles.models import Article
@@ -225,3 +227,53 @@ def test_which_planner_estimates_stand_for_a_count(archive):
     assert not _trusted(5_000, words, stories)
     assert _trusted(10_001, words, stories)
     assert not _trusted(100_000, phrase, stories)
+
+
+@only_postgresql
+def test_the_planner_is_asked_about_a_search_s_queries_at_once(archive):
+    # A search's count and its headline matches' order need two estimates: one EXPLAIN (of
+    # their UNION ALL) answers both, as two EXPLAINs would.
+    stories = Article.objects.all()
+    common, rare = search.matching(stories, "平安"), search.matching(stories, "龙骨")
+    alone = [backends._explain([backends._sql_key(qs)])[0] for qs in (common, rare)]
+    with CaptureQueriesContext(connection) as asked:
+        assert backends._planner_estimates(common, rare) == alone
+    assert [q["sql"].count("UNION ALL") for q in asked if q["sql"].startswith("EXPLAIN")] == [1]
+    # A query the planner proves empty leaves the UNION ALL without its branch: asked alone.
+    empty = stories.filter(Value(False, output_field=BooleanField()))
+    with CaptureQueriesContext(connection) as asked:
+        estimates = backends._planner_estimates(common, empty)
+    assert estimates[0] == alone[0] and estimates[1] <= 1
+    assert sum(q["sql"].startswith("EXPLAIN") for q in asked) == 3
+
+
+@only_postgresql
+@pytest.mark.parametrize("common_share", [0.0, 1.01])  # walk the date index / ask the RUM index
+def test_the_newest_headline_matches_are_the_same_however_they_are_found(
+    archive, monkeypatch, common_share
+):
+    # All BODY_MATCHES stories are headlined 基层治理工作简讯, ranked alike: the results are the
+    # newest, by date and then id (600 dates for 1,500 stories), whichever way they are read.
+    monkeypatch.setattr(backends, "COMMON_HEADLINE_SHARE", common_share)
+    assert walked_for_headlines("简讯") == (common_share == 0.0)
+    found = [a.pk for a in Article.objects.search("简讯")[:60]]
+    newest = Article.objects.filter(headline__contains="简讯").order_by("-published_on", "-pk")
+    assert found == list(newest.values_list("pk", flat=True)[:60])
+
+
+def walked_for_headlines(query):
+    """Whether a search for `query` in the whole archive walks the date index for its newest
+    headline matches (else it reads them from the RUM index)."""
+    stories = Article.objects.all()
+    parsed = search.parse_query(query)
+    in_headlines = stories.filter(backends._title_match(Value(backends.tsquery(parsed))))
+    order = backends._newest_headlines_order(in_headlines.values("pk"), stories, parsed)
+    return order == ("-published_on", "-pk")
+
+
+@only_postgresql
+def test_only_a_single_word_common_in_headlines_walks_for_them(archive):
+    assert walked_for_headlines("简讯")  # in 1,500 of 1,503 headlines
+    assert not walked_for_headlines("龙骨")  # in one
+    assert not walked_for_headlines('"工作简讯"')  # a phrase: the planner multiplies its words'
+    assert not walked_for_headlines("简讯 基层治理")  # several words, likewise
