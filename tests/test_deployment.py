@@ -137,10 +137,14 @@ def test_unknown_pages_get_the_friendly_404_with_debug_off(gunicorn_site):
 
 def test_the_application_leaves_what_it_loaded_out_of_garbage_collection(tmp_path):
     # huzhou_news/wsgi.py, as each gunicorn worker loads it: the views and the search's
-    # dictionaries are imported, then frozen, so that a full collection does not walk them.
+    # dictionaries are imported and the templates compiled, then frozen, so that a full
+    # collection does not walk them.
     script = (
         "import gc, sys, huzhou_news.wsgi; "
-        "print(gc.get_freeze_count(), len(gc.get_objects()), 'huzhou_news.urls' in sys.modules)"
+        "from django.template import engines; "
+        "cache = engines['django'].engine.template_loaders[0].get_template_cache; "
+        "print(gc.get_freeze_count(), len(gc.get_objects()), 'huzhou_news.urls' in sys.modules, "
+        "'articles/search.html' in cache and 'includes/facets.html' in cache)"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", script],
@@ -151,7 +155,8 @@ def test_the_application_leaves_what_it_loaded_out_of_garbage_collection(tmp_pat
         timeout=120,
         check=True,
     )
-    frozen, tracked, urls_loaded = loaded.stdout.split()
+    frozen, tracked, urls_loaded, templates_compiled = loaded.stdout.split()
     assert int(frozen) > 200_000  # pypinyin's phrases alone are some 200,000 lists
     assert int(tracked) < 1_000
     assert urls_loaded == "True"  # and every view with it, before the freeze
+    assert templates_compiled == "True"  # and the templates
