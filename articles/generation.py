@@ -18,7 +18,9 @@ make most; anything that shows text stays labelled with the generation.
 
 A request reads the row once (`SELECT generation, story_count … WHERE id = 1`, a primary-key
 lookup on a one-row table: about as cheap as `/healthz`'s `SELECT 1`) and keeps it for the rest
-of the request in a context variable.
+of the request in a context variable. The same query reads the search dictionary's version (the
+one row of `DictionaryVersion`, see `search.lexicon`), which a search page would otherwise ask
+for on its own to know whether the segmenter's names are current.
 """
 
 import contextvars
@@ -42,12 +44,19 @@ class ArchiveState(models.Model):
         verbose_name = "档案版本"
         verbose_name_plural = "档案版本"
 
+    # Not a field: the search dictionary's version token read with the row (read_state), or
+    # None when not read.
+    dictionary_version = None
+
     def __str__(self):
         return f"第 {self.generation} 版，{self.story_count} 篇稿件"
 
 
 READ_SQL = (
-    "SELECT generation, story_count, counts_generation FROM articles_archivestate WHERE id = %s"
+    "SELECT state.generation, state.story_count, state.counts_generation, version.token"
+    " FROM articles_archivestate state"
+    " LEFT JOIN articles_dictionaryversion version ON version.id = %s"
+    " WHERE state.id = %s"
 )
 
 
@@ -58,12 +67,14 @@ def read_state(using=None):
     using = using or router.db_for_read(ArchiveState)
     # Plain SQL: on every request, compiling the ORM query would cost more than running it.
     with connections[using].cursor() as cursor:
-        cursor.execute(READ_SQL, [ROW_ID])
+        cursor.execute(READ_SQL, [ROW_ID, ROW_ID])
         row = cursor.fetchone()
     if row is not None:
-        return ArchiveState(
+        state = ArchiveState(
             pk=ROW_ID, generation=row[0], story_count=row[1], counts_generation=row[2]
         )
+        state.dictionary_version = row[3]
+        return state
     from .models import Article
 
     state, _ = ArchiveState.objects.using(router.db_for_write(ArchiveState)).get_or_create(
@@ -81,6 +92,11 @@ def current_state():
     """This request's state (read once per request), or a fresh read outside a request."""
     state = _current.get()
     return state if state is not None else read_state()
+
+
+def request_state():
+    """This request's state if a request is reading one (a reader's page), else None."""
+    return _current.get()
 
 
 def remember_for_request(state):

@@ -5,11 +5,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
 from articles import search
 from articles.models import Article, DictionaryEntry, DictionaryVersion
+from articles.search import lexicon
 
 from .conftest import forget_pages, html, planner_queries, text_of
 
@@ -50,6 +52,20 @@ def test_a_name_saved_by_another_process_is_learned_from_the_database(seed):
     assert search.parse_query("林文星").words == ("林", "文星")
     DictionaryVersion.bump()
     assert search.parse_query("林文星").words == ("林文星",)
+
+
+def test_a_reader_s_page_reads_the_dictionary_s_version_with_the_archive_s_state(client, seed):
+    client.get("/search/", {"q": "湖州"})  # this process has loaded the names
+    DictionaryEntry.objects.bulk_create([DictionaryEntry(name="林文星", kind="person", slug="z")])
+    DictionaryVersion.bump()  # as another process would
+    with CaptureQueriesContext(connection) as queries:
+        page = html(client.get("/search/", {"q": "林文星"}))
+    asked = [q["sql"] for q in queries if "articles_dictionaryversion" in q["sql"]]
+    assert len(asked) == 1 and "articles_archivestate" in asked[0]  # one query for both
+    assert page.select_one("#search-q")["value"] == "林文星"
+    learned = lexicon.current()  # by that page, not asked again here
+    assert learned.version == DictionaryVersion.objects.get().token
+    assert "林文星" in learned.words
 
 
 def test_a_deleted_entry_is_forgotten(seed, django_capture_on_commit_callbacks):
@@ -207,11 +223,11 @@ def test_a_person_page_lists_the_stories_naming_them(
 
 
 def test_a_person_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
-    # The generation, the person, the dictionary's version, the count, the stories, their
-    # cards' bylines, districts and tags; the sidebar is cached.
+    # The generation (read with the dictionary's version), the person, the count, the
+    # stories, their cards' bylines, districts and tags; the sidebar is cached.
     client.get("/people/wang-baolong/")
     forget_pages()
-    with django_assert_num_queries(6 + planner_queries(1)):
+    with django_assert_num_queries(5 + planner_queries(1)):
         client.get("/people/wang-baolong/")
 
 

@@ -411,12 +411,12 @@ def test_no_pinyin_offer_for_what_spells_no_name(client, seed, query):
 
 
 def test_a_search_page_runs_a_fixed_number_of_queries(client, seed, django_assert_num_queries):
-    # The archive's generation, the dictionary's version, the count, the page of stories, their
-    # cards (bylines, districts, tags), then one for the facets beside the results.
-    with django_assert_num_queries(6 + planner_queries(1)):
+    # The archive's generation (read with the dictionary's version), the count, the page of
+    # stories, their cards (bylines, districts, tags), then one for the facets beside them.
+    with django_assert_num_queries(5 + planner_queries(1)):
         client.get("/search/", {"q": "湖州"})
-    # caokailin found nothing: the name is parsed (the version again) and counted too.
-    with django_assert_num_queries(8 + planner_queries(2)):  # two searches
+    # caokailin found nothing: the name it spells is searched and counted too.
+    with django_assert_num_queries(6 + planner_queries(2)):  # two searches
         client.get("/search/", {"q": "caokailin"})
 
 

@@ -3,8 +3,9 @@
 Reporters', regions' and the editors' dictionary's names (with its aliases) are taught to the
 segmenter so that 夏文星 is one word, not 夏 / 文星. Any change to them writes a new token to
 ``DictionaryVersion`` in the transaction of the change; each process compares that token with
-the one it loaded (one query by primary key, made when a query is parsed or stories are
-indexed) and reloads the names when they differ. So a name an editor adds is learned by every
+the one it loaded (read with the archive's state on a reader's page, else one query by primary
+key, made when a query is parsed or stories are indexed) and reloads the names when they
+differ. So a name an editor adds is learned by every
 process, and a name taken out is forgotten, with or without a shared cache.
 
 Besides the words, the lexicon holds what the names mean to search: an alias stands for its
@@ -21,6 +22,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 from pypinyin import lazy_pinyin
 
+from ..generation import request_state
 from .text import learnable, teach
 
 NO_ROW = "no-row"  # a database without the version row (yet)
@@ -78,6 +80,12 @@ def pinyin_names(text):
 
 
 def stored_version(apps=global_apps, using=DEFAULT_DB_ALIAS):
+    if apps is global_apps:
+        # A reader's page read the token with the archive's state, at its start (it writes
+        # nothing: editors' requests and every write read the state afresh, not kept).
+        state = request_state()
+        if state is not None and state.dictionary_version is not None:
+            return state.dictionary_version
     try:
         DictionaryVersion = apps.get_model("articles", "DictionaryVersion")
     except LookupError:
