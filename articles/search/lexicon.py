@@ -5,8 +5,8 @@ segmenter so that 夏文星 is one word, not 夏 / 文星. Any change to them wr
 ``DictionaryVersion`` in the transaction of the change; each process compares that token with
 the one it loaded (read with the archive's state on a reader's page, else one query by primary
 key, made when a query is parsed or stories are indexed) and reloads the names when they
-differ. So a name an editor adds is learned by every
-process, and a name taken out is forgotten, with or without a shared cache.
+differ. So a name an editor adds is learned by every process, and a name taken out is
+forgotten, with or without a shared cache.
 
 Besides the words, the lexicon holds what the names mean to search: an alias stands for its
 entry's name (both are indexed wherever either is printed), and the pinyin of each name
