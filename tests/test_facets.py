@@ -153,8 +153,8 @@ PAGES = [
     # results, once per counts generation). A listing's count is cached by counts generation,
     # so warm it is not counted; a region's districts are a subquery. The facets themselves
     # are cached per listing too: not here, so that they are counted. (On PostgreSQL a
-    # search asks the planner how common its words are; a filtered search whose matches were
-    # all found when counting them asks nothing more: search.backends._match_ids.)
+    # search asks the planner, once, how common its words are and what share of the stories
+    # it searches: search.backends._ask_planner.)
     ("/search/?q=湖州", 5 + planner_queries(1)),
     ("/search/?q=湖州&sort=oldest&from=2012&reporter=cao-kailin", 6 + planner_queries(1)),
     ("/articles/?tag=政法&from=2012", 5),

@@ -277,3 +277,15 @@ def test_only_a_single_word_common_in_headlines_walks_for_them(archive):
     assert not walked_for_headlines("龙骨")  # in one
     assert not walked_for_headlines('"工作简讯"')  # a phrase: the planner multiplies its words'
     assert not walked_for_headlines("简讯 基层治理")  # several words, likewise
+
+
+@only_postgresql
+def test_a_filtered_search_asks_the_planner_once(client, archive, monkeypatch):
+    # The count's estimate stands, so the candidates are walked for rather than found by
+    # counting, and choosing how needs the share of the stories searched: asked with the
+    # count's own estimate, in the same EXPLAIN.
+    monkeypatch.setattr(backends, "TRUSTED_ESTIMATE", 0)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "平安 建设", "from": "2020"})
+    assert response.status_code == 200
+    assert sum(q["sql"].startswith("EXPLAIN") for q in queries) == 1

@@ -290,12 +290,7 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
     in_headlines = source.filter(in_title).values("pk")
     matching = source.filter(match)
     found = _found_matches(matching)
-    # What the choices of order below need to know, asked of the planner at once.
-    wanted = [in_headlines] if _single_word(parsed) else []
-    if found is None:
-        wanted.append(matching)
-    if wanted:
-        _planner_estimates(source, *wanted)
+    _ask_planner(source, parsed, matching, in_headlines)
     headlines = in_headlines.order_by(*_newest_headlines_order(in_headlines, source, parsed))
     if found is not None:
         # Counting them found them already (see _match_ids): not walked a second time.
@@ -334,11 +329,10 @@ def count(queryset, query):
     vendor = connections[queryset.db].vendor
     match, _ = match_and_rank(parsed, vendor)
     matching = queryset.filter(match)
-    if vendor == "postgresql" and _single_word(parsed):
-        # The search that follows chooses how to find the headline matches by their estimate
-        # (and the share of `queryset` they are): asked with this one, in one EXPLAIN.
+    if vendor == "postgresql":
+        # With what the search that follows will ask: one EXPLAIN for the request.
         in_headlines = queryset.filter(_title_match(Value(tsquery(parsed))))
-        _planner_estimates(matching, in_headlines, queryset)
+        _ask_planner(queryset, parsed, matching, in_headlines)
     return _count(queryset, matching, parsed)
 
 
@@ -388,6 +382,14 @@ def _newest_headlines_order(in_headlines, source, parsed):
         if _planner_estimate(in_headlines) >= common:
             return ("-published_on", "-pk")
     return (_newest_by_index(),)
+
+
+def _ask_planner(source, parsed, matching, in_headlines):
+    """Ask the planner at once (one EXPLAIN, kept for the request) for every estimate a search
+    of `source` may need: its matches (a count, and how to find the newest), the stories
+    searched (their share) and, for a single word, its headline matches (how to find the
+    newest of those). The count and the candidates both call this; the second asks nothing."""
+    _planner_estimates(matching, source, *([in_headlines] if _single_word(parsed) else []))
 
 
 def _single_word(parsed):
