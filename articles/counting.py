@@ -163,9 +163,13 @@ class ArchivePaginator(Paginator):
 
     exact = False  # whether `count` was counted here (a search sets its own, capped)
 
-    def __init__(self, *args, known_count=None, **kwargs):
+    def __init__(self, *args, known_count=None, ids_from=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count  # the exact number of the listing, already known
+        # The same stories in the same order, written so that a page's ids are found sooner
+        # (ListingParams.articles_with_links_hashed); the stories are still read from the
+        # listing itself, whose filter the planner can estimate.
+        self.ids_from = ids_from
 
     @cached_property
     def count(self):
@@ -185,10 +189,12 @@ class ArchivePaginator(Paginator):
         if not self.is_exact_queryset():
             return super().page(number)
         rows, start, stop = self.object_list, bottom, top
+        ids = self.ids_from if self.ids_from is not None else rows
         backwards = bottom > self.count // 2
         if backwards:
-            rows, start, stop = rows.reverse(), self.count - top, self.count - bottom
-        stories = list(rows.filter(pk__in=rows.values("pk")[start:stop]))
+            rows, ids = rows.reverse(), ids.reverse()
+            start, stop = self.count - top, self.count - bottom
+        stories = list(rows.filter(pk__in=ids.values("pk")[start:stop]))
         return self._get_page(stories[::-1] if backwards else stories, number, self)
 
     def is_exact_queryset(self):

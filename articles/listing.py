@@ -20,16 +20,22 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connections
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from . import search
+from .generation import current_state
 from .models import Article, Region, Reporter
 
 FILTER_MODELS = {"reporter": Reporter, "district": Region, "tag": Tag}
 SORTS = ("relevance", "newest", "oldest")
+# Probing one story's links (an index descent) costs about this many links hashed: 2.4 µs a
+# story against 0.15–0.25 µs a link, measured at 100,000 stories on PostgreSQL.
+PROBE_COST = 10
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 
 
@@ -165,6 +171,27 @@ class ListingParams:
             if self.sort == "relevance":
                 return articles.search(self.query, within=within)
             return articles.search_by_date(self.query, oldest=self.sort == "oldest")
+        return self._in_order(articles)
+
+    def articles_with_links_hashed(self, within, count):
+        """The stories listed, as `articles()` lists them, the only filter's links hashed
+        (ArticleQuerySet.of) if that finds the ids of the page ending at `within` sooner; else
+        None. `count`: how many stories the listing has. A page's ids are found by walking
+        the stories in order from the nearer end (counting.ArchivePaginator) and keeping the
+        filter's, about depth × stories / count of them, each probed in the links' index
+        unless the links are hashed first; a probe costs about PROBE_COST links hashed. On
+        PostgreSQL only: SQLite's plans stay as they were."""
+        only = self.only_filter()
+        if within is None or only is None:
+            return None
+        if connections[self._filtered.db].vendor != "postgresql":
+            return None
+        depth = max(min(within, count - within + settings.ARCHIVE_PAGE_SIZE), 1)
+        if count * count >= PROBE_COST * depth * current_state().story_count:
+            return None
+        return self._in_order(Article.objects.of(only[1], hashed=True))
+
+    def _in_order(self, articles):
         return articles.oldest_first() if self.sort == "oldest" else articles.latest_first()
 
     def url_with(self, **changes):

@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -303,15 +303,19 @@ class ArticleQuerySet(models.QuerySet):
                 qs = qs.of(obj)
         return qs
 
-    def of(self, obj, *, with_children=True):
+    def of(self, obj, *, with_children=True, hashed=False):
         """The stories of a reporter (their bylines), a region (naming it, and for a city its
         districts' too unless `with_children` is false) or a taggit Tag: the one helper for
         "stories of X", used by the listings, the signals, the admin and the search index.
 
         Subqueries rather than joins, so that a story matches once however many of its bylines
-        or districts match, without a DISTINCT over the whole listing.
+        or districts match, without a DISTINCT over the whole listing. `hashed` (PostgreSQL):
+        the links are read once into a hash that each story is looked up in, rather than
+        probed in their index for each story, which is PostgreSQL's choice for a listing in
+        order (see ListingParams.hashes_links).
         """
-        return self.filter(pk__in=story_links(obj, with_children=with_children))
+        links = Q(pk__in=story_links(obj, with_children=with_children))
+        return self.filter(HashedLookup(links) if hashed else links)
 
     def related_to(self, article, limit=5, within_days=RELATED_WINDOW_DAYS):
         """Stories from around the same time sharing the most tags and districts with
@@ -534,6 +538,15 @@ class Article(models.Model):
                 blocks.append({"kind": "paragraph", "text": block, "dateline": dateline})
                 dateline = ""
         return blocks
+
+
+class HashedLookup(Func):
+    """A condition PostgreSQL tests on each row as it is, where it would have turned an IN of
+    a subquery into a join: it does that only for a condition at the top of a WHERE, and keeps
+    one under IS TRUE as a subplan, hashed once when its rows fit in memory."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = models.BooleanField()
 
 
 def story_links(obj, *, with_children=True):

@@ -211,7 +211,8 @@ class ArticleListView(ArticleFilterMixin, ListView):
     def get_paginator(self, queryset, *args, **kwargs):
         only = self.params.only_filter()
         if only:
-            kwargs["known_count"] = directory_count(*only)
+            count = kwargs["known_count"] = directory_count(*only)
+            kwargs["ids_from"] = self.params.articles_with_links_hashed(self.page_end(), count)
         return super().get_paginator(queryset, *args, **kwargs)
 
 
