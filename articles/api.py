@@ -277,6 +277,8 @@ def list_articles(request, params: Query[ArticleQuery]):
     listing = ListingParams.from_request(request)
     within = params.page * PAGE_SIZE  # the page's end: a search can spare looking further
     paginator = ArchivePaginator(listing.articles(within=within).for_listing(), PAGE_SIZE)
+    if listing.only_filter():
+        paginator.ids_from = listing.articles_with_links_hashed(within, paginator.count)
     found = search.count(listing.filtered_articles(), listing.query) if listing.query else None
     if found is not None:
         # Counted once: the paginator pages through the ranked part of that number.

@@ -118,6 +118,12 @@ def test_a_small_filter_s_page_is_found_through_hashed_links_on_postgresql(clien
     (select,) = [q["sql"] for q in captured if q["sql"].startswith('SELECT "articles_article"')]
     assert ") IS TRUE ORDER BY" in select  # the ids' subquery; the stories' own filter is plain
     assert ids == list(Article.objects.of(reporter).latest_first().values_list("pk", flat=True))
+    clear_caches()
+    with CaptureQueriesContext(connection) as captured:
+        listed = client.get(f"/api/articles/?reporter={reporter.slug}").json()
+    (select,) = [q["sql"] for q in captured if q["sql"].startswith('SELECT "articles_article"')]
+    assert ") IS TRUE ORDER BY" in select
+    assert [story["id"] for story in listed["results"]] == ids
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + str(hashed.values("pk").query))
         plan = "\n".join(row[0] for row in cursor.fetchall())
