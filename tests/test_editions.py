@@ -154,6 +154,30 @@ def test_the_date_archives_list_the_periods_editions(client, paper):
     ]
 
 
+def test_a_period_s_editions_are_kept_until_an_edition_changes(
+    client, paper, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def year():
+        with CaptureQueriesContext(connection) as captured:
+            page = html(client.get("/archive/2021/"))
+        editions = [q for q in captured if 'FROM "articles_edition"' in q["sql"]]
+        return [text_of(a) for a in page.select(".period-editions a")], len(editions)
+
+    assert year() == (["9月30日 1 版", "10月12日 2 版"], 1)
+    story = paper["头版头条"]
+    story.headline = "头版头条（更正）"
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()  # a correction: the page again, the editions from the fragment cache
+    assert year() == (["9月30日 1 版", "10月12日 2 版"], 0)
+    edition = Edition.objects.get(date="2021-10-12")
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.create(edition=edition, number=3, name="三版")
+    assert year() == (["9月30日 1 版", "10月12日 3 版"], 1)
+
+
 def test_the_header_links_to_the_editions(client, seed):
     page = html(client.get("/"))
     assert page.select_one('.site-nav a[href="/editions/"]').string == "版面"
