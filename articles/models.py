@@ -312,7 +312,7 @@ class ArticleQuerySet(models.QuerySet):
         or districts match, without a DISTINCT over the whole listing. `hashed` (PostgreSQL):
         the links are read once into a hash that each story is looked up in, rather than
         probed in their index for each story, which is PostgreSQL's choice for a listing in
-        order (see ListingParams.hashes_links).
+        order (see ListingParams.articles_with_links_hashed).
         """
         links = Q(pk__in=story_links(obj, with_children=with_children))
         return self.filter(HashedLookup(links) if hashed else links)
