@@ -36,6 +36,10 @@ SORTS = ("relevance", "newest", "oldest")
 # Probing one story's links (an index descent) costs about this many links hashed: 2.4 µs a
 # story against 0.15–0.25 µs a link, measured at 100,000 stories on PostgreSQL.
 PROBE_COST = 10
+# PostgreSQL hashes a subquery's rows only if it expects them to fit in work_mem ×
+# hash_mem_multiplier (8 MB by default: some 260,000 ids; a city's links are a quarter more
+# than its stories); beyond that it would run the subquery again for every story walked.
+MOST_LINKS_HASHED = 150_000
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 
 
@@ -45,6 +49,13 @@ class InvalidParameter(ValueError):
     def __init__(self, name, message):
         super().__init__(message)
         self.name = name
+
+
+def hashing_links_pays(count, depth, stories):
+    """Whether a page `depth` stories into a listing of `count` of the archive's `stories`,
+    one filter's, is found sooner by hashing the filter's links than by probing them for each
+    story walked (about depth × stories / count of them)."""
+    return count <= MOST_LINKS_HASHED and count * count < PROBE_COST * depth * stories
 
 
 def parse_date(value, name, *, end=False):
@@ -179,15 +190,15 @@ class ListingParams:
         None. `count`: how many stories the listing has. A page's ids are found by walking
         the stories in order from the nearer end (counting.ArchivePaginator) and keeping the
         filter's, about depth × stories / count of them, each probed in the links' index
-        unless the links are hashed first; a probe costs about PROBE_COST links hashed. On
-        PostgreSQL only: SQLite's plans stay as they were."""
+        unless the links are hashed first (see hashing_links_pays). On PostgreSQL only:
+        SQLite's plans stay as they were."""
         only = self.only_filter()
         if within is None or only is None:
             return None
         if connections[self._filtered.db].vendor != "postgresql":
             return None
         depth = max(min(within, count - within + settings.ARCHIVE_PAGE_SIZE), 1)
-        if count * count >= PROBE_COST * depth * current_state().story_count:
+        if not hashing_links_pays(count, depth, current_state().story_count):
             return None
         return self._in_order(Article.objects.of(only[1], hashed=True))
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.counting import ArchivePaginator
-from articles.listing import ListingParams
+from articles.listing import ListingParams, hashing_links_pays
 from articles.models import Article, Region, Reporter
 from tests.conftest import clear_caches, html
 
@@ -128,3 +128,17 @@ def test_a_small_filter_s_page_is_found_through_hashed_links_on_postgresql(clien
         cursor.execute("EXPLAIN " + str(hashed.values("pk").query))
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "hashed SubPlan" in plan
+
+
+@pytest.mark.parametrize(
+    "count, depth, stories, hashed",
+    [
+        (989, 20, 100_004, True),  # a reporter's first page: 2,000 stories probed, or 989 hashed
+        (14_427, 20, 100_004, False),  # a district's first page: 140 probed
+        (14_427, 4_000, 100_004, True),  # its page 200: 28,000 probed
+        (90_000, 400_000, 1_000_000, True),
+        (200_000, 500_000, 1_000_000, False),  # more than PostgreSQL would surely hash
+    ],
+)
+def test_links_are_hashed_when_that_costs_less_than_probing_them(count, depth, stories, hashed):
+    assert hashing_links_pays(count, depth, stories) is hashed
