@@ -2,8 +2,8 @@
 
 import bisect
 import re
+from html import escape  # Django's escape() is this, behind a check for lazy strings
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import lexicon
@@ -38,18 +38,25 @@ def _match_spans(text, parsed):
 
 def _runs_holding(normalized, terms):
     """(begin, end) of each run of `normalized` between separators that holds a term."""
+    found = [(at, term) for term in terms for at in _occurrences(normalized, term)]
+    if not found:  # most names, tags and headlines of a page of results
+        return set()
     separators = [m.start() for m in _SEPARATOR.finditer(normalized)]
     runs = set()
-    for term in terms:
-        at = normalized.find(term)
-        while at != -1:
-            before = bisect.bisect_left(separators, at)
-            after = bisect.bisect_left(separators, at + len(term))
-            begin = separators[before - 1] + 1 if before else 0
-            end = separators[after] if after < len(separators) else len(normalized)
-            runs.add((begin, end))
-            at = normalized.find(term, at + 1)
+    for at, term in found:
+        before = bisect.bisect_left(separators, at)
+        after = bisect.bisect_left(separators, at + len(term))
+        begin = separators[before - 1] + 1 if before else 0
+        end = separators[after] if after < len(separators) else len(normalized)
+        runs.add((begin, end))
     return runs
+
+
+def _occurrences(text, term):
+    at = text.find(term)
+    while at != -1:
+        yield at
+        at = text.find(term, at + 1)
 
 
 def _marked(text, spans, offset=0):
