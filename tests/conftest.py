@@ -24,6 +24,21 @@ def planner_queries(count):
     return count if connection.vendor == "postgresql" else 0
 
 
+def rum_index_files():
+    """Each of PostgreSQL's RUM indexes (search.index.RUM_INDEXES) → its file: a new file
+    means the index was built anew."""
+    from django.db import connection
+
+    from articles.search.index import RUM_INDEXES
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relfilenode FROM pg_class WHERE relname = ANY(%s)",
+            [list(RUM_INDEXES)],
+        )
+        return dict(cursor.fetchall())
+
+
 def forget_pages():
     """Empty the whole-page cache only, so that a request renders again with the other caches
     (the sidebar, counts) as warm as they were."""

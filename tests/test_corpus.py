@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from articles.corpus import CorpusGenerator
 from articles.models import Article, Edition, Page, Reporter
-from tests.conftest import SEED_PAGE
+from tests.conftest import SEED_PAGE, rum_index_files
 
 REGIONS = ["湖州市", "吴兴区", "南浔区", "德清县", "长兴县", "安吉县", "南太湖新区"]
 
@@ -69,6 +70,17 @@ def test_the_command_adds_marked_stories_and_clear_removes_them(seed):
     assert sorted(Reporter.objects.values_list("name", flat=True)) == ["徐冬梅", "曹凯琳", "高飞"]
     assert sorted(seed[1].tags.names()) == sorted(Article.objects.get(pk=seed[1].pk).tags.names())
     assert seed[1].tags.count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="RUM indexes are PostgreSQL's")
+def test_the_command_rebuilds_the_rum_indexes_after_loading(seed):
+    # Loaded batch by batch, a RUM index ends half again as large as one built in one go.
+    before = rum_index_files()
+    call_command("generate_corpus", "--articles", "30", "--batch-size", "10", verbosity=0)
+    after = rum_index_files()
+    assert sorted(after) == ["article_search_recency_idx", "article_title_recency_idx"]
+    assert all(after[name] != before[name] for name in after)
+    assert Article.objects.search("湖州").count() > 4
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from taggit.models import Tag
 from articles import search
 from articles.models import Article, Byline, Region, Reporter
 
-from .conftest import SEED_PAGE, html, planner_queries, text_of
+from .conftest import SEED_PAGE, html, planner_queries, rum_index_files, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -313,17 +313,9 @@ def test_rebuild_search_index(seed, capsys):
 def test_rebuilding_the_index_rebuilds_the_rum_indexes(seed):
     # A rewritten story leaves its old entries' space in a RUM index: the rebuild gives it back
     # by building each index anew (new files), as fresh as after the migration.
-    def files():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT relname, relfilenode FROM pg_class WHERE relname = ANY(%s)",
-                [list(search.index.RUM_INDEXES)],
-            )
-            return dict(cursor.fetchall())
-
-    before = files()
+    before = rum_index_files()
     call_command("rebuild_search_index", verbosity=0)
-    after = files()
+    after = rum_index_files()
     assert sorted(after) == ["article_search_recency_idx", "article_title_recency_idx"]
     assert all(after[name] != before[name] for name in after)
     assert sorted(found("曹凯琳")) == [1, 3, 4]
