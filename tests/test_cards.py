@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Region
 
+from .conftest import html, text_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,3 +38,20 @@ def test_what_is_made_from_a_cards_list_is_the_storys_own(seed):
         "南浔区",
         "湖州市",
     ]
+
+
+@pytest.mark.parametrize(
+    "day, printed",
+    [
+        ("2021-09-30", "2021年9月30日"),
+        ("0001-01-01", "0001年1月1日"),
+        ("9999-12-31", "9999年12月31日"),
+    ],
+)
+def test_a_card_prints_its_date_as_the_paper_does(client, seed, day, printed):
+    story = seed[2]
+    Article.objects.filter(pk=story.pk).update(published_on=day, date_is_estimated=False)
+    link = html(client.get("/articles/")).select_one(f'main a[href="{story.get_absolute_url()}"]')
+    card = link.find_parent("article")
+    assert card.select_one("time")["datetime"] == day
+    assert text_of(card.select_one(".card__date")) == printed

@@ -23,6 +23,16 @@ def json_ld(value):
     )
 
 
+@register.filter
+def printed_date(value):
+    """A date as the paper prints it: 2021年9月30日 (the `date` filter's "Y年n月j日", without
+    its format parsing and locale lookups, a tenth of the cost of a card)."""
+    try:
+        return f"{value.year:04}年{value.month}月{value.day}日"
+    except AttributeError:
+        return ""
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """This page's address without its query string, on the host the request came to (which
