@@ -3,6 +3,7 @@ is and however common its word, and a count says whether it is an estimate. On S
 PostgreSQL alike, with a few thousand stories built here (no timing: see bench/)."""
 
 import datetime
+import importlib
 
 import pytest
 from django.db import connection, transaction
@@ -138,6 +139,19 @@ def test_the_rum_indexes_hand_over_the_newest_matches_in_order(archive, monkeypa
     assert "Index Scan using article_title_recency_idx" in plan
     assert "Index Scan using article_search_recency_idx" in plan
     assert plan.count("Order By: (recency <=| '9007199254740992'::bigint)") == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rum extension is PostgreSQL's")
+@pytest.mark.django_db
+def test_migrating_without_rum_says_which_package_to_install():
+    # The migration asks this of `rum` before it creates anything; here, of an extension no
+    # server has, on the real server, whose major version names the package.
+    migration = importlib.import_module("articles.migrations.0016_recency_rum_indexes")
+    major = connection.pg_version // 10000
+    assert migration.missing_extension(connection) is None
+    message = migration.missing_extension(connection, "no_such_extension")
+    assert f"apt-get install postgresql-{major}-no_such_extension" in message
+    assert f"(for PostgreSQL {major})" in message
 
 
 def test_count_says_whether_it_is_exact(archive):

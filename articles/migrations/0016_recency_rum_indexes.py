@@ -20,10 +20,6 @@ runs `CREATE EXTENSION rum` once before migrating (see the README). SQLite needs
 
 from django.db import migrations
 
-RUM_MISSING = (
-    "PostgreSQL lacks the rum extension, which the search's indexes need. On Debian and "
-    "Ubuntu: apt-get install postgresql-15-rum (for PostgreSQL 15), then migrate again."
-)
 ADD = (
     "CREATE EXTENSION IF NOT EXISTS rum",
     "ALTER TABLE articles_article ADD COLUMN recency bigint GENERATED ALWAYS AS "
@@ -47,13 +43,27 @@ DROP = (
 )
 
 
+def missing_extension(connection, name="rum"):
+    """None if PostgreSQL has the extension `name` to create, else what to install: Debian's
+    package for this server's major version."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", [name])
+        if cursor.fetchone() is not None:
+            return None
+    major = connection.pg_version // 10000
+    return (
+        f"PostgreSQL lacks the {name} extension, which the search's indexes need. On Debian "
+        f"and Ubuntu: apt-get install postgresql-{major}-{name} (for PostgreSQL {major}), then "
+        "migrate again."
+    )
+
+
 def add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        if cursor.fetchone() is None:
-            raise RuntimeError(RUM_MISSING)
+    missing = missing_extension(schema_editor.connection)
+    if missing:
+        raise RuntimeError(missing)
     for statement in ADD:
         schema_editor.execute(statement)
 
