@@ -25,8 +25,9 @@ def json_ld(value):
 
 @register.filter
 def printed_date(value):
-    """A date as the paper prints it: 2021年9月30日 (the `date` filter's "Y年n月j日", without
-    its format parsing and locale lookups, a tenth of the cost of a card)."""
+    """A date as the paper prints it: 2021年9月30日, as the `date` filter's "Y年n月j日" prints
+    it (the year in four digits), without parsing that format and looking up the locale on
+    every call: a listing prints twenty."""
     try:
         return f"{value.year:04}年{value.month}月{value.day}日"
     except AttributeError:
