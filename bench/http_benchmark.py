@@ -60,6 +60,7 @@ SEARCHES += ["反诈", "南太湖", "火星探测器", "夏文星", "综合治�
 SEARCHES += ["治安", '"安全隐患"', "长兴 德清", "曹凯琳"]
 PORT = 8123
 COLD_SAMPLES, WARM_SAMPLES = 10, 30
+SLOWEST = 5  # of a page kind's first requests, named under the table (the search mix's)
 
 
 def manage(*args):
@@ -134,6 +135,8 @@ def percentiles(timings):
 
 
 def timed(paths, mode):
+    """The p50 and p95 of a request to each of `paths` in `mode`, and the SLOWEST slowest
+    requests as (ms, path)."""
     timings = []
     for path in paths:
         if MODES[mode]:
@@ -142,9 +145,9 @@ def timed(paths, mode):
             fetch(ANOTHER_PAGE)
         started = time.perf_counter()
         status = fetch(path)
-        timings.append((time.perf_counter() - started) * 1000)
+        timings.append(((time.perf_counter() - started) * 1000, path))
         assert status == 200, (path, status)
-    return percentiles(timings)
+    return percentiles([ms for ms, _ in timings]), sorted(timings, reverse=True)[:SLOWEST]
 
 
 def wrk(paths, seconds):
@@ -226,16 +229,18 @@ def worker_memory(server):
 
 
 def measure(server, seconds):
-    rows, healthz_rps = [], None
+    """The table's rows, the naive scan, the largest worker, and the search mix's slowest
+    first requests (which decide its p95)."""
+    rows, healthz_rps, slowest = [], None, {}
     for name, paths in page_kinds():
-        first = timed(paths * (COLD_SAMPLES // len(paths) or 1), "first")
-        corrected = timed(paths * (COLD_SAMPLES // len(paths) or 1), "corrected")
+        first, slowest[name] = timed(paths * (COLD_SAMPLES // len(paths) or 1), "first")
+        corrected, _ = timed(paths * (COLD_SAMPLES // len(paths) or 1), "corrected")
         timed(paths, "warm")  # fill the page cache
-        warm = timed(paths * (WARM_SAMPLES // len(paths) or 1), "warm")
+        warm, _ = timed(paths * (WARM_SAMPLES // len(paths) or 1), "warm")
         rps = wrk(paths, seconds)
         healthz_rps = healthz_rps or rps
         rows.append((name, rps, rps / healthz_rps, *first, *corrected, *warm))
-    return rows, naive_scan(SEARCHES), worker_memory(server)
+    return rows, naive_scan(SEARCHES), worker_memory(server), slowest["search mix"]
 
 
 def machine():
@@ -259,7 +264,7 @@ def database():
     return f"postgresql (shared_buffers {shared_buffers}; the stories' table {stories})"
 
 
-def table(rows, naive, memory, seconds):
+def table(rows, naive, memory, slowest, seconds):
     lines = [
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {Article.objects.count():,} stories on "
         f"{database()} · gunicorn 2 sync workers · `wrk -t2 -c8 -d{seconds}s` · {machine()}",
@@ -284,6 +289,9 @@ def table(rows, naive, memory, seconds):
         f"Search's first requests against the naive scan: {naive[0] / search[3]:.1f}× faster "
         f"at p50, {naive[1] / search[4]:.1f}× at p95.",
         f"Largest worker after the run: {memory:.0f} MB resident.",
+        "The search mix's slowest first requests: "
+        + ", ".join(f"{ms:.1f} ms `{path}`" for ms, path in slowest)
+        + ".",
     ]
     return "\n".join(lines)
 
