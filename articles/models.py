@@ -448,9 +448,10 @@ class Article(models.Model):
     # so it is not declared in Meta.indexes.
     search_vector = SearchVectorField("检索向量", null=True, editable=False)
 
-    # Not a field: a search result's shown fields with the matches marked, set by
-    # listing.mark_matches. None elsewhere, so that a listing's card template finds it at
-    # once (a missing attribute costs Django's template engine a dir() of the story).
+    # Not a field: a search result's shown fields with the matches marked, which the search
+    # and person views set from listing.mark_matches. None elsewhere, so that a listing's card
+    # template finds it at once (a missing attribute costs Django's template engine a dir()
+    # of the story).
     marks = None
 
     objects = ArticleQuerySet.as_manager()
