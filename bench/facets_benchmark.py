@@ -61,10 +61,10 @@ def url_of(url_filter, slug, query_string):
 
 def total_of(params):
     """What the page passes as the total (ArticleFilterMixin.result_count)."""
-    count = params.articles().count()
-    if params.searching and count >= search.CANDIDATES:
-        return max(search.estimate_count(params.filtered_articles(), params.query), count), True
-    return count, False
+    if params.searching:
+        found = search.count(params.filtered_articles(), params.query)
+        return found.number, found.estimated
+    return params.articles().count(), False
 
 
 def time_facets(params, total, repeat, exact):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import facets
 from articles.listing import ListingParams
-from articles.models import Article, Region, Reporter
+from articles.models import Article, Byline, Region, Reporter
 
 from .conftest import forget_pages, html, planner_queries, text_of
 
@@ -65,6 +65,25 @@ def test_filtered_listings_have_facets_without_their_own_dimension(client, seed)
     assert facet(page, "标签")["政法"][0] == "2"
     assert facet(page, "地区")["长兴县"] == ("1", "?district=changxing")
     assert html(client.get("/articles/?tag=政法")).select_one("aside.facets") is not None
+
+
+def test_a_story_counts_once_for_its_city_and_its_reporter(client, seed):
+    # The first report names all six districts of 湖州市 and, here, one reporter twice.
+    Byline.objects.create(
+        article=seed[1], reporter=Reporter.objects.get(slug="cao-kailin"), role="photographer"
+    )
+    page = html(client.get("/articles/", {"from": "0001"}))
+    districts = {label: count for label, (count, _) in facet(page, "地区").items()}
+    assert districts == {
+        "湖州市": "4",
+        "吴兴区": "1",
+        "南浔区": "1",
+        "德清县": "1",
+        "长兴县": "1",
+        "安吉县": "1",
+        "南太湖新区": "1",
+    }
+    assert facet(page, "记者")["曹凯琳"][0] == "3"
 
 
 def test_the_unfiltered_listing_keeps_only_the_browsing_sidebar(client, seed):
