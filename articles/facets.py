@@ -124,7 +124,7 @@ counted(id, month) AS ({counted})
 # to itself it walked the reporters' index of bylines once per reporter: 80 ms for 3,000
 # stories); PostgreSQL plans a CROSS JOIN like any other. Each counts by id and names the few
 # groups afterwards: grouping by names too, or joining them to every link, made SQLite's exact
-# facets of 2,947 results cost 17 ms rather than 12 (bench/facets_benchmark.py).
+# facets of 2,947 results cost 18.7 ms rather than 12.7 (bench/facets_benchmark.py).
 FACET_SQL = {
     "period": "SELECT 'period', NULL, NULL, month, COUNT(*) FROM counted GROUP BY month",
     # A region counts its own links and those of the regions directly under it, a story once.
