@@ -23,7 +23,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -32,6 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from articles import facets, search  # noqa: E402
 from articles.listing import ListingParams  # noqa: E402
 from articles.models import Article, Reporter  # noqa: E402
+from tests.conftest import clear_caches  # noqa: E402
 
 
 def cases():
@@ -85,8 +85,7 @@ def time_facets(params, total, repeat, exact):
 def time_page(client, url, repeat):
     timings = []
     for _ in range(repeat):
-        for cache in caches.all():  # whole pages too, or this times the page cache
-            cache.clear()
+        clear_caches()  # whole pages too, or this times the page cache
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)

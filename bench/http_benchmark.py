@@ -48,6 +48,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import F, Q  # noqa: E402
 
@@ -174,7 +175,7 @@ def wrk(paths, seconds):
 def page_kinds():
     story = Article.objects.latest_first().first()
     reporter = Reporter.objects.filter(is_generated=True).first() or Reporter.objects.first()
-    last_page = max(1, -(-Article.objects.count() // 20))
+    last_page = max(1, -(-Article.objects.count() // settings.ARCHIVE_PAGE_SIZE))
     searches = [f"/search/?q={q}&page={n}" for q in SEARCHES for n in (1, 2, 3)]
     return [
         ("/healthz", ["/healthz"]),

@@ -28,12 +28,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import caches  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Reporter  # noqa: E402
+from tests.conftest import clear_caches  # noqa: E402
 
 
 def pages():
@@ -42,7 +43,7 @@ def pages():
     )
     busy_reporter = Reporter.objects.with_story_counts().order_by("-story_count").first()
     year = story.published_on.year
-    last_page = max(1, -(-Article.objects.count() // 20))
+    last_page = max(1, -(-Article.objects.count() // settings.ARCHIVE_PAGE_SIZE))
     return [
         ("home", "/"),
         ("story", story.get_absolute_url()),
@@ -69,8 +70,7 @@ def measure(client, url, repeat, warm):
     timings, queries = [], 0
     for _ in range(repeat):
         if not warm:
-            for cache in caches.all():  # whole pages too, or this times the page cache
-                cache.clear()
+            clear_caches()  # whole pages too, or this times the page cache
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)

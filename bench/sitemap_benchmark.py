@@ -23,12 +23,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from tests.conftest import clear_caches  # noqa: E402
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -39,15 +39,10 @@ def sitemap_files(client):
     return ["/sitemap.xml", *(loc.replace("http://localhost", "") for loc in locs)]
 
 
-def clear_caches():
-    for cache in caches.all():  # whole pages too, or this times the page cache
-        cache.clear()
-
-
 def measure(client, url, repeat):
     times = []
     for _ in range(repeat):
-        clear_caches()
+        clear_caches()  # whole pages too, or this times the page cache
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
