@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from . import citations, search, structured_data
+from . import background, citations, search, structured_data
 from .counting import (
     ArchivePaginator,
     directory_count,
@@ -124,7 +124,22 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         if self.search_count is not None:
             paginator.count = min(self.search_count.number, search.CANDIDATES)
+        self.facets = self.begin_facets(paginator)
         return paginator
+
+    facets = None  # a Future of the listing's facets, from when its count is known
+
+    def begin_facets(self, paginator):
+        """The facets, begun in another thread as soon as the listing is counted, so that
+        their SQL runs while this one reads and marks the page (background.py); None if the
+        listing shows none, or if the page asked for is past the end (a 404)."""
+        total, _ = self.result_count(paginator)
+        if not (self.show_facets and self.params.narrowed and total):
+            return None
+        page_end = self.page_end()
+        if page_end is not None and page_end // self.paginate_by > max(paginator.num_pages, 1):
+            return None
+        return background.begin(cached_facets, self.params, total, self.request.path)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -161,17 +176,17 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
                 article.marks = mark_matches(article, params.query)
         context["form"] = self.form_values()
         if context.get("paginator"):
-            total, estimated = self.result_count(context)
+            total, estimated = self.result_count(context["paginator"])
             context.update(result_total=total, result_estimated=estimated)
-            if self.show_facets and params.narrowed and total:
-                context["facets"] = cached_facets(params, total, self.request.path)
+            if self.facets is not None:
+                context["facets"] = self.facets.result()
         return context
 
-    def result_count(self, context):
+    def result_count(self, paginator):
         """How many stories match, and whether that is an estimate (see search.count)."""
         if self.search_count is not None:
             return self.search_count.number, self.search_count.estimated
-        return context["paginator"].count, False
+        return paginator.count, False
 
     def form_values(self):
         """What the period and order controls show, and the filters they keep."""

@@ -47,6 +47,16 @@ def forget_pages():
     caches["pages"].clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, dropped only after the background threads' connections
+    to them are closed (articles/background.py)."""
+    yield
+    from articles import background
+
+    background.close_connections()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: cached fragments, lists and pages outlive a
