@@ -15,18 +15,15 @@ at once in the caller's thread. Context variables go with the work: the request'
 
 import contextvars
 import os
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import close_old_connections, connections
 
-# A sync gunicorn worker serves one request at a time and so uses one thread; a threaded server
-# (runserver, gthread) up to this many at once, each with its own connection.
-THREADS = 4
-
 
 def _new_pool():
-    return ThreadPoolExecutor(THREADS, thread_name_prefix="request-background")
+    # One thread, and so one more connection to each database a worker reads: a sync gunicorn
+    # worker serves one request at a time, and a threaded server's requests take turns at it.
+    return ThreadPoolExecutor(1, thread_name_prefix="request-background")
 
 
 _pool = _new_pool()  # its threads start with the first piece of work
@@ -73,14 +70,6 @@ def _with_connections(function, args):
 
 
 def close_connections():
-    """Closes the background threads' database connections (a test database cannot be dropped
-    while one is open). Each thread takes one of THREADS pieces of work, held at a barrier
-    until every piece has a thread of its own."""
-    barrier = threading.Barrier(THREADS)
-
-    def close():
-        connections.close_all()
-        barrier.wait(timeout=30)
-
-    for future in [_pool.submit(close) for _ in range(THREADS)]:
-        future.result()
+    """Closes the background thread's database connections (a test database cannot be dropped
+    while one is open)."""
+    _pool.submit(connections.close_all).result()

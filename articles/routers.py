@@ -9,7 +9,8 @@ nothing and Django uses `default` for everything.
 
 The replica lags the primary by a little (streaming replication: milliseconds); the page cache
 reads the generation from the same database as the page, so a page is never labelled newer
-than the data it was made from.
+than the data it was made from. `DATABASE_REPLICA_URL` names one standby: a listing's facets are
+read on a second connection (background.py), which behind a balancer could reach another.
 """
 
 import contextvars

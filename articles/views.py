@@ -131,21 +131,28 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
 
     def begin_facets(self, paginator):
         """The facets, begun in another thread as soon as the listing is counted, so that
-        their SQL runs while this one reads and marks the page (background.py); None if the
-        listing shows none, or if the page asked for is past the end (a 404)."""
+        their SQL runs while this one reads and marks the page (background.py). None unless
+        the page asked for is a number and there (anything else is a 404, or `last`, whose
+        facets are counted in get_context_data)."""
         total, _ = self.result_count(paginator)
-        if not (self.show_facets and self.params.narrowed and total):
-            return None
         page_end = self.page_end()
-        if page_end is not None and page_end // self.paginate_by > max(paginator.num_pages, 1):
+        if not self.shows_facets(total) or page_end is None:
+            return None
+        if page_end // self.paginate_by > max(paginator.num_pages, 1):
             return None
         return background.begin(cached_facets, self.params, total, self.request.path)
+
+    def shows_facets(self, total):
+        return bool(self.show_facets and self.params.narrowed and total)
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except (search.InvalidQuery, InvalidParameter) as error:
             return self.invalid_query(error)
+        finally:
+            if self.facets is not None:
+                self.facets.cancel()  # not begun yet and no longer wanted (a failed request)
 
     def invalid_query(self, error):
         return render(self.request, "400.html", {"message": str(error)}, status=400)
@@ -180,6 +187,8 @@ class ArticleFilterMixin(BreadcrumbsMixin, SidebarMixin):
             context.update(result_total=total, result_estimated=estimated)
             if self.facets is not None:
                 context["facets"] = self.facets.result()
+            elif self.shows_facets(total):
+                context["facets"] = cached_facets(params, total, self.request.path)
         return context
 
     def result_count(self, paginator):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import background, routers
+from articles import background, generation, routers
 from articles.models import Article
 
 from .conftest import html
@@ -93,18 +93,36 @@ def test_a_reporters_page_has_its_facets_from_another_thread(client):
 
 
 @pytest.mark.django_db
-def test_a_page_past_the_end_begins_no_facets(client, seed):
+@pytest.mark.parametrize("number", ["9", "0", "-1", "abc", "123456"])
+def test_a_page_that_is_not_there_begins_no_facets(client, seed, number):
+    # Here, inside the test's transaction, facets begun would be counted at once.
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/reporters/cao-kailin/", {"page": "9"})
+        response = client.get("/reporters/cao-kailin/", {"page": number})
     assert response.status_code == 404
     assert not any("grid(id)" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_last_page_asked_for_by_name_has_its_facets(client, seed):
+    page = html(client.get("/reporters/cao-kailin/", {"page": "last"}))
+    assert facet(page, "地区")["湖州市"][0] == "3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_requests_archive_state_goes_with_the_work():
+    state = generation.read_state()
+    token = generation.remember_for_request(state)
+    try:
+        assert background.begin(generation.current_state).result(timeout=30) is state
+    finally:
+        generation.forget_for_request(token)
 
 
 def other_sessions():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
 
@@ -115,6 +133,6 @@ def test_closing_the_threads_connections_leaves_none_open_on_the_database():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is in memory: nothing to drop")
     background.begin(Article.objects.count).result(timeout=30)
-    assert other_sessions() >= 1  # more if earlier tests used other threads
+    assert other_sessions() == 1
     background.close_connections()
     assert other_sessions() == 0

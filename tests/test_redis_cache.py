@@ -15,3 +15,13 @@ def test_the_backend_stores_and_reads_through_one_client():
     assert cache._cache.get_client() is cache._cache.get_client()
     cache.delete("页面")
     assert cache.get("页面") is None
+
+
+def test_backends_of_one_server_share_its_client_and_others_do_not():
+    # Django makes a backend per thread, and per piece of work done in a background thread.
+    redis_or_skip()
+    first = RedisCache(REDIS_URL, {"KEY_PREFIX": "one"})._cache
+    second = RedisCache(REDIS_URL, {"KEY_PREFIX": "two"})._cache
+    assert first.get_client() is second.get_client()
+    other_database = REDIS_URL.rsplit("/", 1)[0] + "/13"
+    assert RedisCache(other_database, {})._cache.get_client() is not first.get_client()
