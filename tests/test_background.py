@@ -14,6 +14,7 @@ from articles.models import Article
 
 from .conftest import html
 from .test_facets import facet
+from .test_live_site import database_refusing_connections
 
 
 def where_and_how_many():
@@ -136,3 +137,17 @@ def test_closing_the_threads_connections_leaves_none_open_on_the_database():
     assert other_sessions() == 1
     background.close_connections()
     assert other_sessions() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_losing_the_database_answers_the_503_page(client):
+    # Its connection dropped and no new one allowed; the request's own connection stays.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database server that can refuse connections")
+    call_command("loaddata", "seed_reports", verbosity=0)
+    background.begin(Article.objects.count).result(timeout=30)
+    with database_refusing_connections():
+        response = client.get("/search/", {"q": "曹凯琳"})
+    assert response.status_code == 503
+    assert "档案暂时无法访问" in response.content.decode()
+    assert html(client.get("/search/", {"q": "曹凯琳"})).select_one("aside.facets") is not None
