@@ -26,7 +26,7 @@ def _new_pool():
     return ThreadPoolExecutor(1, thread_name_prefix="request-background")
 
 
-_pool = _new_pool()  # its threads start with the first piece of work
+_pool = _new_pool()  # its thread starts with the first piece of work
 
 
 def _forget_threads():

@@ -3,6 +3,7 @@ connection outside a transaction, here inside one, context variables carried, er
 and a listing's facets counted that way, with the same counts as when counted here."""
 
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -128,15 +129,24 @@ def other_sessions():
         return cursor.fetchone()[0]
 
 
+def sessions_after_a_moment(expected):
+    # A server process leaves pg_stat_activity a moment after its client has gone.
+    for _ in range(50):
+        if (sessions := other_sessions()) == expected:
+            break
+        time.sleep(0.1)
+    return sessions
+
+
 @pytest.mark.django_db(transaction=True)
 def test_closing_the_threads_connections_leaves_none_open_on_the_database():
     # What dropping the test database at the end of the run needs (tests/conftest.py).
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is in memory: nothing to drop")
     background.begin(Article.objects.count).result(timeout=30)
-    assert other_sessions() == 1
+    assert other_sessions() == 1  # the thread's, kept (CONN_MAX_AGE)
     background.close_connections()
-    assert other_sessions() == 0
+    assert sessions_after_a_moment(0) == 0
 
 
 @pytest.mark.django_db(transaction=True)
