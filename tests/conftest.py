@@ -49,7 +49,7 @@ def forget_pages():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """pytest-django's test databases, dropped only after the background threads' connections
+    """pytest-django's test databases, dropped only after the background thread's connections
     to them are closed (articles/background.py)."""
     yield
     from articles import background
