@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.expressions import Col
 from django.db.models.functions import Cast
 
+from .. import background
 from ..counting import is_whole_archive
 from ..generation import current_state
 from .query import parse_query
@@ -294,6 +295,9 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
     headlines = in_headlines.order_by(*_newest_headlines_order(in_headlines, source, parsed))
     if found is not None:
         # Counting them found them already (see _match_ids): not walked a second time.
+        found_headlines = _found_headlines(in_headlines)
+        if found_headlines is not None:
+            return queryset.filter(_id_in(dict.fromkeys([*found_headlines, *found[:CANDIDATES]])))
         matches = source.model._default_manager.filter(_id_in(found[:CANDIDATES])).order_by()
         return queryset.filter(pk__in=headlines[:CANDIDATES].union(matches.values("pk")))
     newest = _newest_order(matching, source)
@@ -333,6 +337,8 @@ def count(queryset, query):
         # With what the search that follows will ask: one EXPLAIN for the request.
         in_headlines = queryset.filter(_title_match(Value(tsquery(parsed))))
         _ask_planner(queryset, parsed, matching, in_headlines)
+        if not _trusted(_planner_estimate(matching), parsed, queryset):
+            _begin_newest_headlines(in_headlines.values("pk"), queryset, parsed)
     return _count(queryset, matching, parsed)
 
 
@@ -409,6 +415,26 @@ def _match_ids(matching, source):
     if newest or len(ids) <= CANDIDATES:
         _request_memo("found_matches")[_sql_key(matching)] = ids
     return ids
+
+
+def _begin_newest_headlines(in_headlines, source, parsed):
+    """Begins finding the newest CANDIDATES headline matches in the background thread, while
+    this one counts the matches (_match_ids): the search's candidates are then both lists of
+    ids, and its query reads neither index (a phrase's headline matches: 5–6 ms at 100,000
+    stories). Not inside a transaction: the search's own query finds them then, as another
+    connection would not see its uncommitted rows."""
+    if background.in_transaction():
+        return
+    order = _newest_headlines_order(in_headlines, source, parsed)
+    newest = in_headlines.order_by(*order).values_list("pk", flat=True)[:CANDIDATES]
+    _request_memo("found_headlines")[_sql_key(in_headlines)] = background.begin(list, newest)
+
+
+def _found_headlines(in_headlines):
+    """The newest CANDIDATES headline matches if _begin_newest_headlines began finding them in
+    this request (waiting for them if need be), else None."""
+    found = _request_memo("found_headlines").get(_sql_key(in_headlines))
+    return None if found is None else found.result()
 
 
 def _id_in(ids):
