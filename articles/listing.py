@@ -19,6 +19,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connections
@@ -208,13 +209,16 @@ class ListingParams:
     def url_with(self, **changes):
         """This listing's query string with parameters set (or removed, for None), back on
         its first page."""
-        params = self.params.copy()
-        params.pop("page", None)
-        for name, value in changes.items():
-            params.pop(name, None)
-            if value is not None:
-                params[name] = value
-        return f"?{params.urlencode()}"
+        # As QueryDict.urlencode() writes them, without copying the QueryDict (deep) for each
+        # of a page's facet values: a changed parameter moves to the end.
+        kept = [
+            (name, value)
+            for name, values in self.params.lists()
+            if name != "page" and name not in changes
+            for value in values
+        ]
+        changed = [(name, value) for name, value in changes.items() if value is not None]
+        return f"?{urlencode(kept + changed)}"
 
     def url_without(self, *names, path):
         url = self.url_with(**dict.fromkeys(names))

@@ -129,6 +129,15 @@ def test_the_query_is_parsed_once_into_a_parsed_query(seed):
     assert ListingParams.parse(QueryDict("q=")).query.text == ""
 
 
+def test_a_link_changes_its_parameters_and_keeps_the_others_in_order(seed):
+    params = ListingParams.parse(QueryDict("utm=a&q=湖州+&utm=b&page=3&sort=oldest&x=<&>"))
+    # The page goes (back to the first); a changed parameter goes last; None removes one.
+    assert params.url_with() == "?utm=a&utm=b&q=%E6%B9%96%E5%B7%9E+&sort=oldest&x=%3C&%3E="
+    assert params.url_with(utm="c") == "?q=%E6%B9%96%E5%B7%9E+&sort=oldest&x=%3C&%3E=&utm=c"
+    assert params.url_with(sort=None, q=None) == "?utm=a&utm=b&x=%3C&%3E="
+    assert params.url_without("q", "utm", "sort", "x", ">", path="/search/") == "/search/"
+
+
 # --- Periods on every listing, the search page and the API ----------------------------------
 
 
