@@ -200,7 +200,8 @@ def settled(searches):
     """The searches that answer 200 (a rare word has no page 3), each asked once, untimed, just
     before the mix is timed: PostgreSQL's buffers (128 MB here) then hold what searches read,
     not what the sitemap files timed before them read (every story). Both generations are
-    bumped before each timed request all the same, so nothing the site caches is reused."""
+    bumped before each timed request all the same, so no page, count or facet cached by
+    these requests is used."""
     return [path for path in searches if fetch(path) == 200]
 
 
