@@ -505,6 +505,11 @@ def _request_memo(name):
 
 
 def _sql_key(queryset):
-    """`queryset`'s rows, unordered, as a key: its database, SQL and parameters."""
-    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
-    return queryset.db, sql, tuple(params)
+    """`queryset`'s rows, unordered, as a key: its database, SQL and parameters. Kept on the
+    queryset, which a search asks for again and again (ten times on four querysets); a
+    queryset is not changed in place, only copied."""
+    key = queryset.__dict__.get("_sql_key")
+    if key is None:
+        sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+        key = queryset._sql_key = (queryset.db, sql, tuple(params))
+    return key
