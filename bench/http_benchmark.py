@@ -338,8 +338,9 @@ both generations bumped and another page rendered, so that this address's page, 
 facets are not cached but the sidebar every page shares is (the first request for an address
 since an import or a re-tagging); corrected: only the generation bumped, as correcting a
 headline does, so counts kept by the counts generation stay; warm: served from the page
-cache. Requests/s: `wrk` over the warm pages. The machine is named in the first line; read
-the ratios, not the digits.
+cache. Each search is asked once, untimed, just before the search mix is timed, so that the
+database's buffers hold what searches read. Requests/s: `wrk` over the warm pages. The machine
+is named in the first line; read the ratios, not the digits.
 
 """
 
