@@ -421,9 +421,12 @@ def _begin_newest_headlines(in_headlines, source, parsed):
     """Begins finding the newest CANDIDATES headline matches in the background thread, while
     this one counts the matches (_match_ids): the search's candidates are then both lists of
     ids, and its query reads neither index (a phrase's headline matches: 5–6 ms at 100,000
-    stories). Not inside a transaction: the search's own query finds them then, as another
-    connection would not see its uncommitted rows."""
-    if background.in_transaction():
+    stories). Only for the whole archive, whose count always keeps the ids it walks: a
+    filtered count keeps them only if they are all there are, and the lookup would be wasted
+    work that the facets, begun next in the same thread, wait behind. Not inside a
+    transaction: the search's own query finds them then, as another connection would not see
+    its uncommitted rows."""
+    if not is_whole_archive(source) or background.in_transaction():
         return
     order = _newest_headlines_order(in_headlines, source, parsed)
     newest = in_headlines.order_by(*order).values_list("pk", flat=True)[:CANDIDATES]
