@@ -113,7 +113,8 @@ def test_the_newest_matches_are_the_same_however_they_are_found(archive, monkeyp
     monkeypatch.setattr(backends, "RARE_SHARE", rare_share)
     everything = Article.objects.all()
     matching = search.matching(everything, "平安")
-    found = matching.order_by(*backends._newest_order(matching, everything))
+    order = backends._newest_order(matching, everything, search.parse_query("平安"))
+    found = matching.order_by(*order)
     newest_first = matching.order_by("-published_on", "-pk")
     ids = list(found.values_list("pk", flat=True))
     assert ids == list(newest_first.values_list("pk", flat=True))
@@ -140,6 +141,65 @@ def test_the_rum_indexes_hand_over_the_newest_matches_in_order(archive, monkeypa
     assert "Index Scan using article_title_recency_idx" in plan
     assert "Index Scan using article_search_recency_idx" in plan
     assert plan.count("Order By: (recency <=| '9007199254740992'::bigint)") == 2
+
+
+def walked_for_matches(query):
+    stories = Article.objects.all()
+    matching = search.matching(stories, query)
+    order = backends._newest_order(matching, stories, search.parse_query(query))
+    return order == ("-published_on", "-pk")
+
+
+@only_postgresql
+@pytest.mark.parametrize("query", ['"平安建设"', "平安 建设"])
+def test_a_phrase_or_several_words_walk_for_their_matches_only_above_the_higher_line(
+    archive, monkeypatch, query
+):
+    # Their estimate is a guess, so they have a line of their own, above a single word's.
+    monkeypatch.setattr(backends, "RARE_SHARE", 0.0)
+    monkeypatch.setattr(backends, "RARE_SHARE_GUESSED", 1.01)
+    assert walked_for_matches("平安")
+    assert not walked_for_matches(query)
+    monkeypatch.setattr(backends, "RARE_SHARE", 1.01)
+    monkeypatch.setattr(backends, "RARE_SHARE_GUESSED", 0.0)
+    assert not walked_for_matches("平安")
+    assert walked_for_matches(query)
+
+
+@only_postgresql
+def test_a_story_s_search_vector_is_kept_in_its_row(archive):
+    # Migration 0017: a search tests and ranks hundreds of vectors, 3 KB on average at scale;
+    # out of line, each cost three or four more page reads. A story whose vector and body will
+    # not both fit in 2 KB has its body moved out of line instead.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+    words = "".join(f"第{n}项工作稳步推进，" for n in range(300))
+    story = Article.objects.create(headline="长篇报道", body=words, published_on="2021-09-30")
+    before = out_of_line_values()
+    search.index_articles(Article.objects.filter(pk=story.pk))
+    moved = [size for value, size in out_of_line_values().items() if value not in before]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(search_vector) FROM articles_article WHERE id = %s", [story.pk]
+        )
+        (vector,) = cursor.fetchone()
+    assert vector > 2000  # over the line where PostgreSQL moves a row's largest value out
+    assert all(size < vector for size in moved)  # the body, if anything
+
+
+def out_of_line_values():
+    """The stories' values stored out of line (in their TOAST table): id → bytes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass FROM pg_class WHERE oid = 'articles_article'::regclass"
+        )
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT chunk_id, sum(length(chunk_data)) FROM {toast} GROUP BY chunk_id")
+        return dict(cursor.fetchall())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the rum extension is PostgreSQL's")
@@ -335,6 +395,25 @@ def test_only_a_single_word_common_in_headlines_walks_for_them(archive):
     assert not walked_for_headlines("龙骨")  # in one
     assert not walked_for_headlines('"工作简讯"')  # a phrase: the planner multiplies its words'
     assert not walked_for_headlines("简讯 基层治理")  # several words, likewise
+
+
+@only_postgresql
+def test_a_common_word_s_newest_headline_matches_are_walked_in_an_index_alone(archive):
+    # Migration 0018: the walk reads the index that holds each headline's vector beside the
+    # date and id, not each story's row (4.5 KB with its search vector).
+    stories = Article.objects.all()
+    parsed = search.parse_query("简讯")  # in 1,500 of 1,503 headlines
+    in_headlines = stories.filter(backends._title_match(Value(backends.tsquery(parsed))))
+    in_headlines = in_headlines.values("pk")
+    order = backends._newest_headlines_order(in_headlines, stories, parsed)
+    assert order == ("-published_on", "-pk")
+    sql, params = in_headlines.order_by(*order)[:500].query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for method in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "Index Only Scan using article_newest_titles_idx" in plan
 
 
 @only_postgresql

@@ -56,23 +56,31 @@ TRUSTED_ESTIMATE = 10_000
 # independent: a pair that never meets could be estimated at thousands.)
 TRUSTED_WORD_ESTIMATE = 2_000
 UNKNOWN_WORD_SHARE = 0.005
-# A query expected in under this share of the stories searched has its newest matches read in
+# A word expected in under this share of the stories searched has its newest matches read in
 # order from a RUM index that holds each match's recency (migration 0016); a commoner one's by
-# walking the date index, testing each story (which unpacks its search vector, ~15 µs).
-# Measured at 100,000 stories (`make bench`'s queries, the newest 1,000): the walk costs 1000 /
-# share stories, 110–140 ms at 7–10%, 11–13 ms at 28–32%, 4–7 ms from 50% up; the RUM index
-# reads every match's entry, not its row: 2.5–7 ms up to 32%, 11 ms at 50%, 31 ms at 98%. They
-# cross near 40%.
-RARE_SHARE = 0.4
+# walking the date index, testing each story's search vector, kept in its row (migration 0017).
+# Measured at 100,004 stories (`make bench`'s words, the newest 501, warm): the walk tests 501 /
+# share stories, 12.5–14.7 ms at 7–10%, 8.9 at 16%, 4.2–7.3 at 28–35%, 1.4–2.7 from 50% up;
+# the RUM index reads every match's entry, not its row: 4.9–6.5 ms at 7–10%, 9 at 16%,
+# 10.4–13.4 at 28–35%, 22–53 from 65% up. They cross near 16%. (With the vectors out of line,
+# before migration 0017, each story tested cost three or four more page reads and the line
+# was at 40%.)
+RARE_SHARE = 0.15
+# The same line for a phrase or several words, higher: their estimate is a guess (the words'
+# shares multiplied as if independent; a phrase's, its words' anywhere), and a walk that
+# guessed too high tests many stories for each match. Measured so: "排查见底", expected in 23%
+# and found in 26%, walked 5.4 ms against 16.6 from the index; "一把手观照", expected in 15% and
+# found in 1.2%, walked 135 ms against 45.
+RARE_SHARE_GUESSED = 0.2
 # A single word expected in the headlines of this share of the stories searched or more has its
-# newest headline matches found by walking the date index: a headline's vector is in the row,
-# so testing a story costs about a microsecond, and the RUM index reads every headline match's
-# entry first. Measured at 100,000 stories (the newest 500): 湖州 (in 40% of the headlines)
-# 1–6 ms walked, 8–10 ms from the index; 国庆 (21%) 1–2.5 against 3.5–4; 排查 (15%) 1.4–2.6
-# against 2.5; 政法 (4%) 3–4 against 1. Only for a single word, whose estimate the statistics
-# make close: several words' are multiplied as if independent, and a walk for words that
-# never meet would test every story.
-COMMON_HEADLINE_SHARE = 0.15
+# newest headline matches found by walking the stories newest first in an index that holds
+# each headline's vector (migration 0018), testing each; the RUM index reads every headline
+# match's entry first. Measured at 100,004 stories (the newest 500, warm): 湖州 (in 40% of the
+# headlines) 0.4 ms walked against 11 from the RUM index; 会议 (10%) 1.7 against 5; 政法
+# (3.8%) 2.8 against 3; 工作 (2%) 5.5 against 2.8. Only for a single word, whose estimate the
+# statistics make close: several words' are multiplied as if independent, and a walk for words
+# that never meet would test every story.
+COMMON_HEADLINE_SHARE = 0.04
 
 # bm25 weights for the SQLite columns follow ts_rank's defaults for D, C, B, A (0.1, 0.2, 0.4,
 # 1.0); the `chars` column only checks phrases.
@@ -300,7 +308,7 @@ def _postgresql_candidates(queryset, parsed, match, within=None):
             return queryset.filter(_id_in(dict.fromkeys([*found_headlines, *found[:CANDIDATES]])))
         matches = source.model._default_manager.filter(_id_in(found[:CANDIDATES])).order_by()
         return queryset.filter(pk__in=headlines[:CANDIDATES].union(matches.values("pk")))
-    newest = _newest_order(matching, source)
+    newest = _newest_order(matching, source, parsed)
     if within is not None and within <= CANDIDATES:
         # Headline matches rank first: if `within` of them exist, the first `within` results
         # are all headline matches. PostgreSQL tests this once, before walking or ranking the
@@ -365,16 +373,18 @@ def _count(queryset, matching, parsed):
     estimate = _planner_estimate(matching)
     if _trusted(estimate, parsed, queryset):
         return ResultCount(estimate, estimated=True)
-    bounded = len(_match_ids(matching, queryset))
+    bounded = len(_match_ids(matching, queryset, parsed))
     if bounded <= CANDIDATES:
         return ResultCount(bounded)
     return ResultCount(max(estimate, CANDIDATES + 1), estimated=True)
 
 
-def _newest_order(matching, source):
+def _newest_order(matching, source, parsed):
     """The newest first, by reading them in order from the RUM index or, for a query expected
-    in RARE_SHARE of `source` or more, by walking the date index (testing each story)."""
-    if _planner_estimate(matching) < RARE_SHARE * _planner_estimate(source):
+    in RARE_SHARE of `source` or more (RARE_SHARE_GUESSED for a phrase or several words), by
+    walking the date index (testing each story)."""
+    share = RARE_SHARE if _single_word(parsed) else RARE_SHARE_GUESSED
+    if _planner_estimate(matching) < share * _planner_estimate(source):
         return (_newest_by_index(),)
     return ("-published_on", "-pk")
 
@@ -402,7 +412,7 @@ def _single_word(parsed):
     return len(parsed.words) == 1 and not parsed.phrases
 
 
-def _match_ids(matching, source):
+def _match_ids(matching, source, parsed):
     """The ids of up to CANDIDATES + 1 stories of `matching`: the count of a search whose
     estimate does not stand. The newest, when choosing how to find them costs no query (in
     the whole archive, whose size is known); else any, and usable as candidates only if they
@@ -410,7 +420,7 @@ def _match_ids(matching, source):
     and the stories are walked once, not once to count and again to rank (a phrase's walk
     tests each story's vector: 20–40 ms)."""
     newest = is_whole_archive(source)
-    order = _newest_order(matching, source) if newest else ()
+    order = _newest_order(matching, source, parsed) if newest else ()
     ids = list(matching.order_by(*order).values_list("pk", flat=True)[: CANDIDATES + 1])
     if newest or len(ids) <= CANDIDATES:
         _request_memo("found_matches")[_sql_key(matching)] = ids
