@@ -366,8 +366,9 @@ both generations bumped and another page rendered, so that this address's page, 
 facets are not cached but the sidebar every page shares is (the first request for an address
 since an import or a re-tagging); corrected: only the generation bumped, as correcting a
 headline does, so counts kept by the counts generation stay; warm: served from the page
-cache. Each search is asked once, untimed, just before the search mix is timed, so that the
-database's buffers hold what searches read. Requests/s: `wrk` over the warm pages, and
+cache. Before anything is timed, both workers serve every kind of page once, as a site in
+use has; each search is asked once more, untimed, just before the search mix is timed, so
+that the database's buffers hold what searches read. Requests/s: `wrk` over the warm pages, and
 `/healthz` again after each row: a row's ratio is to the mean of the `/healthz` runs just
 before and just after it. The machine is named in the first line; read the ratios, not the
 digits.
